@@ -1,0 +1,35 @@
+"""Asset groups, their owners and descriptions: the one place the UI's labels come from."""
+
+GROUPS: dict[str, dict[str, str]] = {
+    "sources": {
+        "owner": "team:data-engineering",
+        "description": "Source exports converted to the landing contract by a declarative mapping.",
+    },
+    "landing": {
+        "owner": "team:data-engineering",
+        "description": "Landing files copied as text into raw.*, one delivery per file.",
+    },
+    "staging": {
+        "owner": "team:data-engineering",
+        "description": "Typed, validated views over raw.*; bad rows carry their reason.",
+    },
+    "intermediate": {
+        "owner": "team:data-engineering",
+        "description": "Deduplicated rows, local dates, follow-up flags.",
+    },
+    "marts": {
+        "owner": "team:analytics",
+        "description": "Per-advisor, per-campaign indicators by day and month; dimensions.",
+    },
+    "analysis": {
+        "owner": "team:analytics",
+        "description": "Training-impact analyses: plain and adjusted figures side by side.",
+    },
+}
+
+# Every asset that writes the warehouse file runs in this pool (limit 1 in dagster.yaml).
+WAREHOUSE_WRITER_POOL = "warehouse_writer"
+
+
+def owners(group: str) -> list[str]:
+    return [GROUPS[group]["owner"]]

@@ -1,0 +1,22 @@
+"""The Dagster code location: every asset, check, job, schedule and resource, in one place."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dagster_project import settings
+from dagster_project.resources import build_resources, dbt_project
+
+settings.export_environment()
+settings.ensure_dbt_manifest(dbt_project)
+
+from dagster_project.assets.dbt import dbt_models  # noqa: E402  (needs the manifest)
+from dagster_project.assets.landing import landing_files  # noqa: E402
+from dagster_project.schedules import nightly_job, nightly_schedule  # noqa: E402
+
+defs = dg.Definitions(
+    assets=[landing_files, dbt_models],
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    resources=build_resources(),
+)
