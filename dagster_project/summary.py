@@ -1,0 +1,51 @@
+"""Print a short summary of what the warehouse holds (after `make run` / `make demo`)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from dagster_project import settings
+from dagster_project.warehouse import connect
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+        ).fetchone()[0]
+    )
+
+
+def summary_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    lines = []
+    if _table_exists(con, "marts", "fct_advisor_campaign_monthly"):
+        campaigns, advisors, months, contacts, hours = con.execute(
+            """select count(distinct campaign_id), count(distinct advisor_id), count(distinct month),
+                      sum(contacts), sum(hours)
+               from marts.fct_advisor_campaign_monthly"""
+        ).fetchone()
+        lines.append(
+            f"Marts: {campaigns} campaigns, {advisors} advisors, {months} months, "
+            f"{int(contacts or 0):,} contacts, {float(hours or 0):,.0f} production hours"
+        )
+    if _table_exists(con, "marts", "fct_quarantine"):
+        rows = con.execute("select table_name, reason, count(*) from marts.fct_quarantine group by all order by 3 desc").fetchall()
+        total = sum(r[2] for r in rows)
+        lines.append(f"Quarantined rows: {total}" + "".join(f"\n  {t}: {r} ({n})" for t, r, n in rows[:10]))
+    if _table_exists(con, "analysis", "impact_headline"):
+        lines.append("Headline (primary indicators, campaigns where the method is well assimilated):")
+        df = con.execute("select * from analysis.impact_headline").df()
+        lines.append(df.to_string(index=False))
+    return lines
+
+
+def main() -> None:
+    path = settings.warehouse_path()
+    print(f"Warehouse: {path}")
+    with connect(path, read_only=True) as con:
+        for line in summary_lines(con):
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
