@@ -44,6 +44,7 @@ class TableContract:
     columns: tuple[str, ...]
     required: frozenset[str]
     natural_key: tuple[str, ...]
+    accepted_values: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,11 @@ def load_contract() -> dict[str, TableContract]:
             columns=tuple(c["name"] for c in cols),
             required=frozenset(c["name"] for c in cols if (c.get("meta") or {}).get("required")),
             natural_key=tuple(table["meta"]["natural_key"]),
+            accepted_values={
+                c["name"]: tuple(str(v) for v in c["meta"]["accepted_values"])
+                for c in cols
+                if "accepted_values" in (c.get("meta") or {})
+            },
         )
     return contract
 
