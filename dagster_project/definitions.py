@@ -10,13 +10,15 @@ from dagster_project.resources import build_resources, dbt_project
 settings.export_environment()
 settings.ensure_dbt_manifest(dbt_project)
 
+from dagster_project.assets.analysis import AnalysisConfig, analysis_assets  # noqa: E402
 from dagster_project.assets.dbt import dbt_models  # noqa: E402  (needs the manifest)
 from dagster_project.assets.landing import landing_files  # noqa: E402
+from dagster_project.assets.sources import source_imports  # noqa: E402
 from dagster_project.schedules import nightly_job, nightly_schedule  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[landing_files, dbt_models],
+    assets=[*source_imports, landing_files, dbt_models, *analysis_assets],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
-    resources=build_resources(),
+    resources={**build_resources(), "analysis_settings": AnalysisConfig()},
 )

@@ -64,3 +64,19 @@ def ensure_dbt_manifest(project) -> None:
         check=True,
         env=dbt_env(),
     )
+
+
+def source_imports() -> list[tuple[Path, Path]]:
+    """Sources to import before loading (env SOURCE_IMPORTS), as (mapping file, input folder).
+
+    Format: `mapping.yml=input_folder`, several separated by `;`. Empty: the landing folder
+    already holds contract files (the sample data, or exports in the contract format).
+    """
+    value = os.environ.get("SOURCE_IMPORTS", "").strip()
+    pairs = []
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        mapping, sep, input_dir = item.partition("=")
+        if not sep:
+            raise ValueError(f"SOURCE_IMPORTS item {item!r} must be 'mapping.yml=input_folder'")
+        pairs.append((_path_from_env("_unused", mapping.strip()), _path_from_env("_unused", input_dir.strip())))
+    return pairs

@@ -35,7 +35,7 @@ def test_dbt_tests_surface_as_asset_checks_and_graph_goes_landing_to_marts():
     graph = defs.resolve_asset_graph()
     checks = list(graph.asset_check_keys)
     assert any(c.asset_key.path[-1] == "fct_advisor_campaign_monthly" for c in checks)
-    monthly = dg.AssetKey("fct_advisor_campaign_monthly")
+    monthly = dg.AssetKey(["marts", "fct_advisor_campaign_monthly"])
     upstream = graph.get(monthly).parent_keys
     assert upstream, "the monthly mart has upstream assets"
     # Walk up to the landing layer.

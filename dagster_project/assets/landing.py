@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from dagster_project.assets.sources import source_imports
 from dagster_project.catalog import GROUPS, WAREHOUSE_WRITER_POOL, owners
 from dagster_project.landing import load_contract, load_landing
 from dagster_project.resources import WarehouseResource
@@ -15,6 +16,7 @@ RAW_TABLE_SPECS = [
         description=f"Landing files of `{name}` as text (raw.{name}); natural key: {', '.join(table.natural_key)}.",
         kinds={"duckdb", "python"},
         skippable=True,
+        deps=[imp.key for imp in source_imports],  # lineage starts at the source file
     )
     for name, table in load_contract().items()
 ]

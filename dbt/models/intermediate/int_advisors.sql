@@ -1,0 +1,2 @@
+{#- Current advisors: accepted rows, latest delivery wins per natural key (macros/intermediate.sql). -#}
+{{ current_landing_rows('advisors') }}

@@ -1,0 +1,25 @@
+{#- Current campaigns, with the follow-up windows resolved (campaign value, else the var
+    default). -#}
+with
+
+campaigns as (
+
+    {{ current_landing_rows('campaigns') }}
+
+)
+
+select
+    campaign_id,
+    campaign_name,
+    client,
+    kind,
+    timezone,
+    started_on,
+    ended_on,
+    primary_indicators,
+    coalesce(withdrawal_window_days, {{ var('default_withdrawal_window_days') }}) as withdrawal_window_days,
+    coalesce(survival_window_days, {{ var('default_survival_window_days') }}) as survival_window_days,
+    _delivery_id,
+    _line
+
+from campaigns

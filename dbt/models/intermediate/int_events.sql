@@ -1,0 +1,2 @@
+{#- Current events: accepted rows, latest delivery wins per natural key (macros/intermediate.sql). -#}
+{{ current_landing_rows('events') }}

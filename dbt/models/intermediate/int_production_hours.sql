@@ -1,0 +1,2 @@
+{#- Current production_hours: accepted rows, latest delivery wins per natural key (macros/intermediate.sql). -#}
+{{ current_landing_rows('production_hours') }}

@@ -1,0 +1,2 @@
+{#- Current surveys: accepted rows, latest delivery wins per natural key (macros/intermediate.sql). -#}
+{{ current_landing_rows('surveys') }}
