@@ -21,6 +21,10 @@ GROUPS: dict[str, dict[str, str]] = {
         "owner": "team:analytics",
         "description": "Per-advisor, per-campaign indicators by day and month; dimensions.",
     },
+    "published": {
+        "owner": "team:data-engineering",
+        "description": "The read-only copy analysts and reports read, replaced atomically after a good build.",
+    },
     "analysis": {
         "owner": "team:analytics",
         "description": "Training-impact analyses: plain and adjusted figures side by side.",

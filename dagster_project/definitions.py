@@ -10,14 +10,16 @@ from dagster_project.resources import build_resources, dbt_project
 settings.export_environment()
 settings.ensure_dbt_manifest(dbt_project)
 
-from dagster_project.assets.analysis import AnalysisConfig, analysis_assets  # noqa: E402
+from dagster_project.assets.analysis import AnalysisConfig, analysis_assets, analysis_checks  # noqa: E402
 from dagster_project.assets.dbt import dbt_models  # noqa: E402  (needs the manifest)
 from dagster_project.assets.landing import landing_files  # noqa: E402
+from dagster_project.assets.publish import published_warehouse, quarantine_share_below_threshold  # noqa: E402
 from dagster_project.assets.sources import source_imports  # noqa: E402
 from dagster_project.schedules import nightly_job, nightly_schedule  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[*source_imports, landing_files, dbt_models, *analysis_assets],
+    assets=[*source_imports, landing_files, dbt_models, *analysis_assets, published_warehouse],
+    asset_checks=[*analysis_checks, quarantine_share_below_threshold],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={**build_resources(), "analysis_settings": AnalysisConfig()},

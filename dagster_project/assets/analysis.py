@@ -202,3 +202,48 @@ def impact_headline(warehouse: WarehouseResource, analysis_settings: AnalysisCon
 
 
 analysis_assets = [training_impact, adopters_vs_team, impact_by_month_since_training, indicator_selection, impact_headline]
+
+
+@dg.asset_check(
+    asset=training_impact,
+    name="adjusted_estimates_have_enough_advisors",
+    description="Warns when campaign x indicator rows cannot support an adjusted conclusion (group below the minimum, zero variance or no comparison group).",
+)
+def adjusted_estimates_have_enough_advisors(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    df = read_table(warehouse.path, "training_impact")
+    rows = df[df["level"] == "campaign"]
+    unsupported = rows[rows["insufficient_data"].fillna(False) | rows["no_comparison_group"].fillna(False)]
+    share = len(unsupported) / len(rows) if len(rows) else 1.0
+    return dg.AssetCheckResult(
+        passed=share <= 0.5,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "rows": len(rows),
+            "rows_without_adjusted_conclusion": len(unsupported),
+            "share": share,
+            "campaigns_affected": ", ".join(sorted(unsupported["campaign_id"].astype(str).unique())) or "none",
+        },
+    )
+
+
+@dg.asset_check(
+    asset=training_impact,
+    name="pre_trends_parallel",
+    description="Warns when trained and comparison advisors already diverged before training (placebo test on the before window).",
+)
+def pre_trends_parallel(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    df = read_table(warehouse.path, "training_impact")
+    rows = df[(df["level"] == "campaign") & df["pretrend_p_value"].notna()]
+    failed = rows[rows["pretrend_failed"].fillna(False)]
+    return dg.AssetCheckResult(
+        passed=len(failed) <= 0.1 * max(len(rows), 1),  # ~5% fail by chance at alpha 0.05
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "tested_rows": len(rows),
+            "failed_rows": len(failed),
+            "failed": ", ".join(f"{c}/{i}" for c, i in zip(failed["campaign_id"], failed["indicator"])) or "none",
+        },
+    )
+
+
+analysis_checks = [adjusted_estimates_have_enough_advisors, pre_trends_parallel]
