@@ -20,6 +20,7 @@ help:
 	@echo "make demo   - set up, generate sample data, run the whole pipeline through Dagster"
 	@echo "make test   - run the test suite"
 	@echo "make run LANDING_DIR=... WAREHOUSE_PATH=...  - the nightly job on any landing folder"
+	@echo "make real   - import the real Anonymous Bank call logs and run the pipeline on them"
 	@echo "make ui     - open the Dagster UI (http://127.0.0.1:3000)"
 
 $(CURDIR)/.tools/bin/uv:
@@ -46,6 +47,14 @@ demo: sample-data run
 	@echo
 	@echo "Open the Dagster UI:   make ui   (then http://127.0.0.1:3000)"
 	@echo "Query the marts:       $(RUN) python -m dagster_project.sql   (read-only SQL shell)"
+
+# Real data: the Anonymous Bank call logs (Jan + Feb 1999) through their mapping.
+REAL_DIR := data/real
+real: setup
+	SOURCE_IMPORTS="mappings/anonymous_bank.yml=sample_sources/anonymous_bank" \
+	LANDING_DIR=$(REAL_DIR)/landing WAREHOUSE_PATH=$(REAL_DIR)/warehouse.duckdb \
+	$(RUN) dagster job execute -m dagster_project.definitions -j nightly_pipeline -c mappings/anonymous_bank_run_config.yaml
+	WAREHOUSE_PATH=$(REAL_DIR)/warehouse.duckdb $(RUN) python -m dagster_project.summary
 
 ui: setup
 	$(RUN) dagster dev -w workspace.yaml

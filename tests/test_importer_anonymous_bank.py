@@ -121,10 +121,8 @@ def test_served_calls_per_agent(raw, feb):
     advisors = _read(out, "advisors")
     assert sorted(advisors["advisor_id"]) == sorted(key["advisor_id"])
     assert len(advisors) == _served(raw)["server"].nunique() == 24
-    first_day = _served(raw).groupby("server")["date"].min().map(lambda d: f"19{d[:2]}-{d[2:4]}-{d[4:]}")
-    assert (
-        advisors.set_index("advisor_id")["hired_on"].rename(index=name_of).sort_index().to_dict() == first_day.to_dict()
-    )
+    # Hire dates are unknown in this source: the mapping leaves them empty.
+    assert (advisors["hired_on"] == "").all()
 
 
 def _fcr_from_raw(raw: pd.DataFrame) -> pd.DataFrame:
