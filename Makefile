@@ -42,7 +42,8 @@ run: setup
 	$(RUN) dagster job execute -m dagster_project.definitions -j nightly_pipeline
 	$(RUN) python -m dagster_project.summary
 
-demo: LANDING_DIR := $(SAMPLE_LANDING)
+demo: export LANDING_DIR := $(SAMPLE_LANDING)
+demo: export CR_DEMO := 1
 demo: sample-data run
 	@echo
 	@echo "Open the Dagster UI:   make ui   (then http://127.0.0.1:3000)"
@@ -50,6 +51,7 @@ demo: sample-data run
 
 # Real data: the Anonymous Bank call logs (Jan + Feb 1999) through their mapping.
 REAL_DIR := data/real
+real: export CR_DEMO := 1
 real: setup
 	SOURCE_IMPORTS="mappings/anonymous_bank.yml=sample_sources/anonymous_bank" \
 	LANDING_DIR=$(REAL_DIR)/landing WAREHOUSE_PATH=$(REAL_DIR)/warehouse.duckdb \
@@ -59,6 +61,7 @@ real: setup
 ui: setup
 	$(RUN) dagster dev -w workspace.yaml
 
+test: export CR_DEMO := 1
 test: setup
 	$(RUN) pytest -q
 

@@ -33,9 +33,25 @@ def summary_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
         total = sum(r[2] for r in rows)
         lines.append(f"Quarantined rows: {total}" + "".join(f"\n  {t}: {r} ({n})" for t, r, n in rows[:10]))
     if _table_exists(con, "analysis", "impact_headline"):
-        lines.append("Headline (primary indicators, campaigns where the method is well assimilated):")
-        df = con.execute("select * from analysis.impact_headline").df()
-        lines.append(df.to_string(index=False))
+        lines.append("Headline: improvement on each campaign's primary indicators, 6 months after vs before training")
+        overall = con.execute(
+            """select plain_n_campaigns, plain_mean_improvement, adjusted_n_campaigns, adjusted_mean_improvement,
+                      adjusted_mean_ci_low, adjusted_mean_ci_high
+               from analysis.impact_headline where level = 'overall'"""
+        ).fetchone()
+        if overall and overall[0]:
+            pn, pm, an, am, lo, hi = overall
+            lines.append(f"  plain (as users compute it): {pm:+.1%} mean over {pn} well-assimilated campaigns")
+            if an:
+                lines.append(f"  adjusted (vs not-yet-trained advisors): {am:+.1%} (95% CI {lo:+.1%} to {hi:+.1%}) over {an} campaigns")
+        for cid, wa, p, a, lo, hi, reason in con.execute(
+            """select campaign_id, well_assimilated, plain_improvement, adjusted_improvement,
+                      adjusted_improvement_ci_low, adjusted_improvement_ci_high, reason
+               from analysis.impact_headline where level = 'campaign' order by campaign_id"""
+        ).fetchall():
+            fmt = lambda v: "   n/a" if v is None or v != v else f"{v:+6.1%}"  # noqa: E731
+            ci = f"[{fmt(lo)}, {fmt(hi)}]" if lo is not None and lo == lo else ""
+            lines.append(f"  {cid:<8} plain {fmt(p)}  adjusted {fmt(a)} {ci:<18} {reason or ''}")
     return lines
 
 
