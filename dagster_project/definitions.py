@@ -18,7 +18,10 @@ from dagster_project.assets.sources import source_imports  # noqa: E402
 from dagster_project.schedules import nightly_job, nightly_schedule  # noqa: E402
 
 defs = dg.Definitions(
-    assets=[*source_imports, landing_files, dbt_models, *analysis_assets, published_warehouse],
+    # Code references: each asset links to the Python (or, for dbt, the SQL) behind it.
+    assets=dg.with_source_code_references(
+        [*source_imports, landing_files, dbt_models, *analysis_assets, published_warehouse]
+    ),
     asset_checks=[*analysis_checks, quarantine_share_below_threshold],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
