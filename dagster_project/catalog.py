@@ -29,9 +29,14 @@ GROUPS: dict[str, dict[str, str]] = {
         "owner": "team:analytics",
         "description": "Training-impact analyses: plain and adjusted figures side by side.",
     },
+    "report": {
+        "owner": "team:analytics",
+        "description": "What managers and clients read: the HTML report and Excel workbook (FR/EN) from the published copy.",
+    },
 }
 
-# Every asset that writes the warehouse file runs in this pool (limit 1 in dagster.yaml).
+# Every asset that writes the warehouse file is in this pool (grouped in the UI); writers
+# are serialised by the file lock in dagster_project/warehouse.py.
 WAREHOUSE_WRITER_POOL = "warehouse_writer"
 
 

@@ -49,3 +49,36 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         yield con
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def write_lock(path: Path, timeout_s: float = 4 * 3600, poll_s: float = 2.0) -> Iterator[None]:
+    """Exclusive, cross-process lock for writing one warehouse file.
+
+    An OS file lock (flock) on `<warehouse>.lock`: every writer (loader, dbt, analyses,
+    publisher) takes it, so two runs never write the same warehouse at once, whatever
+    launched them. The OS releases it when the holder dies, so a killed run never leaves
+    the warehouse locked. Not re-entrant: take it once per step.
+    """
+    import fcntl
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_file = path.with_name(path.name + ".lock")
+    with open(lock_file, "a+") as handle:
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited >= timeout_s:
+                    raise TimeoutError(f"Another writer held {lock_file} for {waited:.0f} s") from None
+                if waited % 60 < poll_s:
+                    log.warning("Waiting for another writer of %s (%.0f s so far)", path, waited)
+                time.sleep(poll_s)
+                waited += poll_s
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,16 +23,28 @@ class PipelineRun:
     log: str
 
 
-def run_nightly_job(landing: Path, warehouse: Path, extra_env: dict | None = None, timeout: int = 1800):
-    """The same command `make run` uses: the nightly job through Dagster, in a subprocess."""
-    env = {
+def isolated_dagster_home(warehouse: Path) -> Path:
+    """A Dagster instance of its own beside each test warehouse (the project's settings)."""
+    home = warehouse.parent / "dagster_home"
+    home.mkdir(exist_ok=True)
+    shutil.copyfile(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    return home
+
+
+def job_env(landing: Path, warehouse: Path, extra_env: dict | None = None) -> dict:
+    return {
         **os.environ,
         "LANDING_DIR": str(landing),
         "WAREHOUSE_PATH": str(warehouse),
-        "DAGSTER_HOME": str(ROOT / "dagster_home"),
+        "DAGSTER_HOME": str(isolated_dagster_home(warehouse)),
         "CR_DEMO": "1",
         **(extra_env or {}),
     }
+
+
+def run_nightly_job(landing: Path, warehouse: Path, extra_env: dict | None = None, timeout: int = 1800):
+    """The same command `make run` uses: the nightly job through Dagster, in a subprocess."""
+    env = job_env(landing, warehouse, extra_env)
     return subprocess.run(
         [str(Path(sys.executable).parent / "dagster"), "job", "execute", "-m", "dagster_project.definitions",
          "-j", "nightly_pipeline"],

@@ -1,6 +1,7 @@
 """Analyses as thin Dagster assets: read marts, call the pure functions, write `analysis.*`."""
 
 import base64
+import functools
 from pathlib import Path
 
 import dagster as dg
@@ -14,7 +15,7 @@ from dagster_project.analysis.settings import DEFAULT_SETTINGS, AnalysisSettings
 from dagster_project.catalog import WAREHOUSE_WRITER_POOL, owners
 from dagster_project.indicators import load_registry
 from dagster_project.resources import WarehouseResource
-from dagster_project.warehouse import connect
+from dagster_project.warehouse import connect, write_lock
 
 D = DEFAULT_SETTINGS
 
@@ -111,15 +112,25 @@ def table_markdown(df: pd.DataFrame, columns: list[str], max_rows: int = 30) -> 
 
 
 def _asset(name: str, deps: list, description: str):
-    return dg.asset(
-        key=["analysis", name],
-        group_name="analysis",
-        owners=owners("analysis"),
-        deps=deps,
-        description=description,
-        pool=WAREHOUSE_WRITER_POOL,
-        kinds={"python", "duckdb"},
-    )
+    """An analysis asset: reads marts and writes analysis.<name> under the warehouse write lock."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def locked(warehouse: WarehouseResource, analysis_settings: AnalysisConfig) -> dg.MaterializeResult:
+            with write_lock(warehouse.path):
+                return fn(warehouse, analysis_settings)
+
+        return dg.asset(
+            key=["analysis", name],
+            group_name="analysis",
+            owners=owners("analysis"),
+            deps=deps,
+            description=description,
+            pool=WAREHOUSE_WRITER_POOL,
+            kinds={"python", "duckdb"},
+        )(locked)
+
+    return decorate
 
 
 @_asset("training_impact", MART_DEPS, "Each indicator 6 months before vs 6 months after training: plain and adjusted (staggered DiD).")

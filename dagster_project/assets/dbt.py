@@ -8,7 +8,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from dagster_project.catalog import GROUPS, WAREHOUSE_WRITER_POOL, owners
-from dagster_project.resources import dbt_project
+from dagster_project.resources import WarehouseResource, dbt_project
+from dagster_project.warehouse import write_lock
 
 
 class Translator(DagsterDbtTranslator):
@@ -37,6 +38,7 @@ translator = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_check
     pool=WAREHOUSE_WRITER_POOL,
     name="dbt_models",
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build`: seeds, models and their tests (tests surface as asset checks)."""
-    yield from dbt.cli(["build"], context=context).stream()
+    with write_lock(warehouse.path):
+        yield from dbt.cli(["build"], context=context).stream()

@@ -7,6 +7,7 @@ from dagster_project.assets.sources import source_imports
 from dagster_project.catalog import GROUPS, WAREHOUSE_WRITER_POOL, owners
 from dagster_project.landing import load_contract, load_landing
 from dagster_project.resources import WarehouseResource
+from dagster_project.warehouse import write_lock
 
 RAW_TABLE_SPECS = [
     dg.AssetSpec(
@@ -31,7 +32,8 @@ RAW_TABLE_SPECS = [
 )
 def landing_files(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Load every new landing file (same bytes twice -> loaded once) into raw.*."""
-    report = load_landing(warehouse.landing, warehouse.path)
+    with write_lock(warehouse.path):
+        report = load_landing(warehouse.landing, warehouse.path)
     context.log.info(report.summary())
     for name in report.unknown_folders:
         context.log.warning(f"Folder {warehouse.landing / name} is not a contract table: ignored")

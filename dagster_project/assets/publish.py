@@ -8,7 +8,7 @@ from dagster_project.assets.analysis import analysis_assets, mart_key
 from dagster_project.catalog import WAREHOUSE_WRITER_POOL, owners
 from dagster_project.publish import publish, published_path_for
 from dagster_project.resources import WarehouseResource
-from dagster_project.warehouse import connect
+from dagster_project.warehouse import connect, write_lock
 
 PUBLISHED_MARTS = [
     "fct_advisor_campaign_daily", "fct_advisor_campaign_monthly", "dim_advisors", "dim_campaigns",
@@ -30,7 +30,8 @@ PUBLISHED_MARTS = [
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     min_group = int(os.environ.get("PUBLISH_MIN_GROUP_SIZE", "5"))
-    report = publish(warehouse.path, published_path_for(warehouse.path), min_group_size=min_group)
+    with write_lock(warehouse.path):  # nobody writes the warehouse while it is copied
+        report = publish(warehouse.path, published_path_for(warehouse.path), min_group_size=min_group)
     context.log.info(f"Published {report.tables} tables to {report.path} ({report.rows_suppressed} rows suppressed)")
     return dg.MaterializeResult(
         metadata={
