@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 SAMPLE_LANDING := data/landing
 
-.PHONY: help setup demo run sample-data summary ui test real clean
+.PHONY: help setup demo run sample-data summary ui test real report docs sql clean
 
 help:
 	@echo "make demo   - set up, generate sample data, run the whole pipeline through Dagster"
@@ -22,6 +22,9 @@ help:
 	@echo "make run LANDING_DIR=... WAREHOUSE_PATH=...  - the nightly job on any landing folder"
 	@echo "make real   - import the real Anonymous Bank call logs and run the pipeline on them"
 	@echo "make ui     - open the Dagster UI (http://127.0.0.1:3000)"
+	@echo "make report - HTML report + Excel workbook from the published copy"
+	@echo "make sql    - read-only SQL shell on the published copy"
+	@echo "make docs   - dbt docs, offline"
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -47,16 +50,31 @@ demo: export CR_DEMO := 1
 demo: sample-data run
 	@echo
 	@echo "Open the Dagster UI:   make ui   (then http://127.0.0.1:3000)"
-	@echo "Query the marts:       $(RUN) python -m dagster_project.sql   (read-only SQL shell)"
+	@echo "Query the marts:       make sql   (read-only SQL shell on the published copy)"
+	@echo "Report for managers:   make report   (HTML + Excel in reports/)"
 
 # Real data: the Anonymous Bank call logs (Jan + Feb 1999) through their mapping.
 REAL_DIR := data/real
 real: export CR_DEMO := 1
 real: setup
-	SOURCE_IMPORTS="mappings/anonymous_bank.yml=sample_sources/anonymous_bank" \
+	SOURCE_IMPORTS="mappings/anonymous_bank.yml=sample_sources/anonymous_bank" MEASURED_PROGRAMMES=placebo \
 	LANDING_DIR=$(REAL_DIR)/landing WAREHOUSE_PATH=$(REAL_DIR)/warehouse.duckdb \
 	$(RUN) dagster job execute -m dagster_project.definitions -j nightly_pipeline -c mappings/anonymous_bank_run_config.yaml
 	WAREHOUSE_PATH=$(REAL_DIR)/warehouse.duckdb $(RUN) python -m dagster_project.summary
+
+# The HTML report and Excel workbook (French by default; REPORT_LANG=en for English).
+report: setup
+	$(RUN) python -m dagster_project.report --lang $${REPORT_LANG:-fr} --out reports/
+
+# dbt docs for analysts, offline: open dbt/target/static_index.html from disk.
+docs: export CR_DEMO := 1
+docs: setup
+	$(RUN) dbt docs generate --static --project-dir dbt --profiles-dir dbt
+	@echo "Open dbt/target/static_index.html (offline, no server needed)"
+
+# A read-only SQL prompt on the published copy.
+sql: setup
+	$(RUN) python -m dagster_project.sql_shell
 
 ui: setup
 	$(RUN) dagster dev -w workspace.yaml

@@ -14,13 +14,14 @@ from dagster_project.assets.analysis import AnalysisConfig, analysis_assets, ana
 from dagster_project.assets.dbt import dbt_models  # noqa: E402  (needs the manifest)
 from dagster_project.assets.landing import landing_files  # noqa: E402
 from dagster_project.assets.publish import published_warehouse, quarantine_share_below_threshold  # noqa: E402
+from dagster_project.assets.report import control_charts, html_report, with_code_references  # noqa: E402
 from dagster_project.assets.sources import source_imports  # noqa: E402
 from dagster_project.schedules import nightly_job, nightly_schedule  # noqa: E402
 
 defs = dg.Definitions(
     # Code references: each asset links to the Python (or, for dbt, the SQL) behind it.
-    assets=dg.with_source_code_references(
-        [*source_imports, landing_files, dbt_models, *analysis_assets, published_warehouse]
+    assets=with_code_references(
+        [*source_imports, landing_files, dbt_models, *analysis_assets, control_charts, published_warehouse, html_report]
     ),
     asset_checks=[*analysis_checks, quarantine_share_below_threshold],
     jobs=[nightly_job],

@@ -11,11 +11,13 @@ the module's *_COLUMNS dict, in order; write it to the warehouse schema `analysi
 | impact_by_month_since_training    | analysis.impact_by_month_since_training | EVENT_STUDY_COLUMNS      |
 | indicator_selection               | analysis.indicator_selection            | SELECTION_COLUMNS        |
 | impact_headline                   | analysis.impact_headline                | HEADLINE_COLUMNS         |
+| control_charts                    | analysis.control_charts                 | CONTROL_CHART_COLUMNS    |
 
 All defaults live in AnalysisSettings.
 """
 
 from .adopters import ADOPTERS_COLUMNS, adopters_vs_team, n_heavy_adopters
+from .control_charts import CONTROL_CHART_COLUMNS, ControlChartSettings, control_charts, ewma_chart
 from .effects import add_q_values
 from .event_study import EVENT_STUDY_COLUMNS, impact_by_month_since_training
 from .headline import HEADLINE_COLUMNS, campaign_adoption, impact_headline
@@ -42,6 +44,7 @@ TABLES = {
     "impact_by_month_since_training": EVENT_STUDY_COLUMNS,
     "indicator_selection": SELECTION_COLUMNS,
     "impact_headline": HEADLINE_COLUMNS,
+    "control_charts": CONTROL_CHART_COLUMNS,
 }
 
 __all__ = [
@@ -54,6 +57,9 @@ __all__ = [
     "impact_by_month_since_training",
     "indicator_selection",
     "impact_headline",
+    "control_charts",
+    "ewma_chart",
+    "ControlChartSettings",
     "forest_plot_png",
     "benjamini_hochberg",
     "add_q_values",
@@ -73,4 +79,5 @@ __all__ = [
     "EVENT_STUDY_COLUMNS",
     "SELECTION_COLUMNS",
     "HEADLINE_COLUMNS",
+    "CONTROL_CHART_COLUMNS",
 ]

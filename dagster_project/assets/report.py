@@ -27,7 +27,7 @@ from dagster_project.indicators import load_registry
 from dagster_project.report.build import render_html
 from dagster_project.report.excel import write_workbook
 from dagster_project.resources import WarehouseResource
-from dagster_project.warehouse import connect
+from dagster_project.warehouse import connect, write_lock
 
 C = DEFAULT_CHART_SETTINGS
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
@@ -62,36 +62,20 @@ def read_weekly_panel(warehouse_path: Path, hours_column: str = "hours") -> pd.D
 
 
 class ControlChartConfig(dg.Config):
-    """Control-chart parameters (launchpad); defaults from ControlChartSettings.
-
-    ignore_programmes: training programmes that do not end a campaign's baseline (new-hire
-    onboarding is not the method's training). Empty: every programme counts, i.e. the first
-    training of marts.dim_advisors.trained_on.
-    """
+    """Control-chart parameters (launchpad); defaults from ControlChartSettings."""
 
     ewma_lambda: float = C.ewma_lambda
     limit_sigmas: float = C.limit_sigmas
     min_baseline_weeks: int = C.min_baseline_weeks
     training_presence_weeks: int = C.training_presence_weeks
-    ignore_programmes: list[str] = ["onboarding"]
-
     def chart_settings(self) -> ControlChartSettings:
-        return ControlChartSettings(**self.model_dump(exclude={"ignore_programmes"}))
+        return ControlChartSettings(**self.model_dump())
 
 
-def read_training_dates(warehouse_path: Path, ignore_programmes: list[str]) -> pd.DataFrame:
-    """advisor_id, trained_on: the first training of a programme not in `ignore_programmes`."""
+def read_training_dates(warehouse_path: Path) -> pd.DataFrame:
+    """advisor_id, trained_on: first completion of a measured programme (marts.dim_advisors)."""
     with connect(warehouse_path, read_only=True) as con:
-        if not ignore_programmes:
-            return con.execute("select advisor_id, trained_on from marts.dim_advisors").df()
-        marks = ", ".join("?" for _ in ignore_programmes)
-        return con.execute(
-            f"""select a.advisor_id, t.trained_on
-                from marts.dim_advisors a
-                left join (select advisor_id, min(trained_on) as trained_on from marts.dim_trainings
-                           where programme not in ({marks}) group by advisor_id) t using (advisor_id)""",
-            list(ignore_programmes),
-        ).df()
+        return con.execute("select advisor_id, trained_on from marts.dim_advisors").df()
 
 
 @dg.asset(
@@ -112,13 +96,14 @@ def control_charts(
     context: dg.AssetExecutionContext, config: ControlChartConfig, warehouse: WarehouseResource, analysis_settings: AnalysisConfig
 ) -> dg.MaterializeResult:
     s = analysis_settings.settings()
-    weekly = read_weekly_panel(warehouse.path, s.hours_column)
-    advisors = read_training_dates(warehouse.path, config.ignore_programmes)
-    with connect(warehouse.path, read_only=True) as con:
-        campaigns = con.execute("select * from marts.dim_campaigns").df()
-    selection = read_table(warehouse.path, "indicator_selection")
-    df = analysis.control_charts(weekly, advisors, campaigns, load_registry(), s, selection=selection, chart=config.chart_settings())
-    write_table(warehouse.path, "control_charts", df)
+    with write_lock(warehouse.path):
+        weekly = read_weekly_panel(warehouse.path, s.hours_column)
+        advisors = read_training_dates(warehouse.path)
+        with connect(warehouse.path, read_only=True) as con:
+            campaigns = con.execute("select * from marts.dim_campaigns").df()
+        selection = read_table(warehouse.path, "indicator_selection")
+        df = analysis.control_charts(weekly, advisors, campaigns, load_registry(), s, selection=selection, chart=config.chart_settings())
+        write_table(warehouse.path, "control_charts", df)
     mon = df[df["phase"] == "monitoring"]
     last_week = df["week_start"].max() if len(df) else None
     recent = df[(df["week_start"] == last_week) & df["out_of_control"].fillna(False)] if len(df) else df
@@ -228,4 +213,4 @@ def with_code_references(assets_defs: list) -> list:
     return list(out)
 
 
-report_assets = with_code_references([control_charts, html_report])
+
