@@ -42,7 +42,7 @@ def warehouse(tmp_path_factory) -> Path:
     landing, wh = work / "landing", work / "warehouse.duckdb"
     import_source(MAPPING, SHARED, landing)
     load_landing(landing, wh)
-    env = {**os.environ, "WAREHOUSE_PATH": str(wh), "CR_DEMO": "1"}
+    env = {**os.environ, "WAREHOUSE_PATH": str(wh), "CR_DEMO": "1", "MEASURED_PROGRAMMES": "placebo"}
     dbt = Path(sys.executable).parent / "dbt"
     proc = subprocess.run(
         [str(dbt), "build", "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),

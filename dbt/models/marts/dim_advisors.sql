@@ -1,4 +1,6 @@
-{#- One row per advisor, with the first training date across programmes. -#}
+{#- One row per advisor, with the date of its first training in the measured programme(s).
+    Other programmes (e.g. new-hire onboarding) are listed but never define trained_on:
+    an onboarding date is not the customer-relationship training the analyses measure. -#}
 
 with
 
@@ -12,7 +14,7 @@ trainings as (
 
     select
         advisor_id,
-        min(trained_on) as trained_on,
+        min(case when {{ measured_programme_filter('programme') }} then trained_on end) as trained_on,
         count(*) as programme_count,
         {{ dbt.listagg('programme', "', '", 'order by programme') }} as programmes
 
