@@ -1,7 +1,7 @@
 """The Anonymous Bank import, checked against the real February 1999 file.
 
 Every expected figure is computed here independently, with plain pandas on the raw file
-(/work/shared/data/anonymous_bank/), never with the importer's code.
+(../shared/data/anonymous_bank/), never with the importer's code.
 
 FCR at D+2, hand-computed from the raw February file (for the lead to compare with
 marts.fct_advisor_campaign_monthly, month 1999-02-01, all campaigns of the advisor summed).

@@ -5,7 +5,7 @@ warehouse, `dbt build` runs on it (models, data tests, unit tests), and every in
 is compared with a value worked out BY HAND from the definitions (arithmetic in the comments).
 
 The data horizon is var data_end_at = 2024-04-03T00:00:00+02:00 (= 2024-04-02 22:00 UTC): the
-FCR case of /work/shared/cases/01_fcr_and_repeat_windows.md states that the data covers up to
+FCR case of ../shared/cases/01_fcr_and_repeat_windows.md states that the data covers up to
 and including 2024-04-02. The fixture also holds October 2024 rows (the autumn DST day), which
 are after that horizon: they are credited to their dates, but no follow-up window of theirs is
 mature. (Without the var, the horizon derives from the latest contact; dbt unit tests
