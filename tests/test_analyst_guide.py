@@ -46,7 +46,8 @@ def test_the_guide_has_the_worked_examples():
 
 
 # The fixture's data horizon (see tests/test_indicator_fixture.py).
-FIXTURE_VARS = {"data_end_at": "2024-04-03T00:00:00+02:00"}
+# The fixture trains advisors in programme cr_method (the measured one here).
+FIXTURE_VARS = {"data_end_at": "2024-04-03T00:00:00+02:00", "measured_programmes": "cr_method"}
 
 
 @pytest.fixture(scope="module")
