@@ -2,42 +2,76 @@
     Each landing row is accepted or rejected as a whole, in this order:
       1. staging validation (stg_<table>._invalid_reason)               -> check_stage 'validation'
       2. the table's reference checks (unknown advisor, campaign, ...)  -> check_stage 'reference'
-      3. two different rows with the same natural key in the same delivery: both rejected
+      3. two different valid rows with the same natural key in the same delivery: both rejected
          (identical duplicates collapse silently)                       -> check_stage 'duplicate_key'
     Among the accepted rows of a natural key the latest delivery wins (highest _delivery_id,
-    then highest _line). A rejected row therefore never replaces an accepted one. -#}
+    then highest _line). A rejected row therefore never replaces an accepted one.
+
+    Rules 1 and 3 depend only on the row and its own delivery: once decided they never change.
+    Rule 2 can only change from rejected to accepted (an advisor, campaign, contact or question
+    delivered later; nothing is ever deleted), except for 'score outside the scale of its
+    question' when a question's scale is redelivered. The incremental path relies on this.
+
+    Incremental path (int_<table> models are incremental, docs/operations.md): the batch is
+      - the rows of the deliveries not processed yet: (delivery_watermark, max delivery id];
+      - plus every raw version of the keys that may change status: rows of earlier deliveries
+        referencing an advisor / campaign / contact / question that is NEW since the model last
+        ran (they were rejected as unknown), and for surveys the keys of a redelivered question;
+    checked with the same rules, then merged with the current row of each key: the latest
+    accepted version wins. Only keys whose current row changes are written (strategy
+    'replace'); a current row that no longer passes the checks is deleted (a tombstone). -#}
+
+{#- The incremental model holding the current rows of a landing table. -#}
+{% macro landing_model_name(table_name) -%}
+    {{ return('int_survey_questions_delivered' if table_name == 'survey_questions' else 'int_' ~ table_name) }}
+{%- endmacro %}
+
 
 {#- Reference checks per landing table: {joins: [{relation, alias, on}], rules: [{column,
-    condition, reason}]}. Each join is a LEFT JOIN of the staged rows (alias r) to a relation
-    unique on the join key (hash joins: this scales to tens of millions of rows); a rule's
-    condition is TRUE when the row must be rejected. ref() is only called in the branch of the
-    table concerned: a ref registers a dependency when the model is parsed. -#}
-{% macro landing_reference_checks(table_name) %}
+    condition, reason}], new_keys: [{column, relation}]}. Each join is a LEFT JOIN of the rows
+    (alias r) to a relation unique on the join key (hash joins: this scales to tens of millions
+    of rows); a rule's condition is TRUE when the row must be rejected. new_keys lists, per
+    referencing column, the referenced keys that appeared after batch `since` (used by the
+    incremental path). ref() is only called in the branch of the table concerned: a ref
+    registers a dependency when the model is parsed. `rows` (optional): the relation being
+    checked, to bound the contact lookup to its contact_id range. -#}
+{% macro landing_reference_checks(table_name, rows=none, since=none) %}
     {%- set joins = [] -%}
     {%- set rules = [] -%}
+    {%- set new_keys = [] -%}
     {%- if table_name in ['production_hours', 'contacts', 'sales', 'adoption_scores', 'trainings'] -%}
         {%- do joins.append({
-            'relation': '(select distinct advisor_id from ' ~ ref('int_advisors') ~ ')',
+            'relation': '(select advisor_id from ' ~ ref('int_advisors') ~ ')',
             'alias': 'known_advisors',
             'on': 'known_advisors.advisor_id = r.advisor_id'}) -%}
         {%- do rules.append({
             'column': 'advisor_id',
             'condition': 'r.advisor_id is not null and known_advisors.advisor_id is null',
             'reason': 'unknown advisor_id'}) -%}
+        {%- do new_keys.append({
+            'column': 'advisor_id',
+            'relation': 'select advisor_id as new_key from ' ~ ref('int_advisors') ~ ' where _first_batch_id > ' ~ since}) -%}
     {%- endif -%}
     {%- if table_name in ['production_hours', 'contacts', 'sales', 'adoption_scores', 'events'] -%}
         {%- do joins.append({
-            'relation': '(select distinct campaign_id from ' ~ ref('int_campaigns') ~ ')',
+            'relation': '(select campaign_id from ' ~ ref('int_campaigns') ~ ')',
             'alias': 'known_campaigns',
             'on': 'known_campaigns.campaign_id = r.campaign_id'}) -%}
         {%- do rules.append({
             'column': 'campaign_id',
             'condition': 'r.campaign_id is not null and known_campaigns.campaign_id is null',
             'reason': 'unknown campaign_id'}) -%}
+        {%- do new_keys.append({
+            'column': 'campaign_id',
+            'relation': 'select campaign_id as new_key from ' ~ ref('int_campaigns') ~ ' where _first_batch_id > ' ~ since}) -%}
     {%- endif -%}
     {%- if table_name == 'surveys' -%}
+        {%- set bound = '' -%}
+        {%- if rows is not none -%}
+            {%- set bound = ' where contact_id >= (select min(contact_id) from ' ~ rows ~ ') and contact_id <= (select max(contact_id) from ' ~ rows ~ ')' -%}
+        {%- endif -%}
         {%- do joins.append({
-            'relation': '(select distinct contact_id from ' ~ ref('int_contacts') ~ ')',
+            'relation': '(select contact_id from ' ~ ref('int_contacts') ~ bound ~ ')',
             'alias': 'known_contacts',
             'on': 'known_contacts.contact_id = r.contact_id'}) -%}
         {%- do joins.append({
@@ -56,25 +90,34 @@
             'column': 'score',
             'condition': 'r.score not between known_questions.scale_min and known_questions.scale_max',
             'reason': 'score outside the scale of its question'}) -%}
+        {%- do new_keys.append({
+            'column': 'contact_id',
+            'relation': 'select contact_id as new_key from ' ~ ref('int_contacts') ~ ' where _first_batch_id > ' ~ since}) -%}
+        {#- a new question, or a question whose scale or flag was redelivered -#}
+        {%- do new_keys.append({
+            'column': 'question',
+            'relation': 'select question as new_key from ' ~ ref('int_survey_questions') ~ ' where _batch_id > ' ~ since}) -%}
     {%- endif -%}
-    {{ return({'joins': joins, 'rules': rules}) }}
+    {{ return({'joins': joins, 'rules': rules, 'new_keys': new_keys}) }}
 {% endmacro %}
 
 
-{#- All valid staging rows of a table with _reject_column / _reject_reason / _check_stage set
-    for rows rejected by reference or duplicate-key checks (NULL when accepted). -#}
-{% macro checked_landing_rows(table_name) %}
+{#- The rows of `rows` (staging-shaped: contract columns, _delivery_id, _line, _is_valid)
+    that are valid, with _content_hash and _reject_column / _reject_reason / _check_stage set
+    for rows rejected by reference or duplicate-key checks (NULL when accepted). The duplicate
+    check looks at every valid row of the same key and delivery, whatever its references. -#}
+{% macro checked_landing_rows(table_name, rows, bound_lookups=false) %}
     {%- set columns = contract_column_names(table_name) -%}
     {%- set key = natural_key(table_name) -%}
-    {%- set checks = landing_reference_checks(table_name) -%}
+    {%- set checks = landing_reference_checks(table_name, rows='valid_rows' if bound_lookups else none, since=-1) -%}
     {%- set qualified_columns = [] -%}
     {%- for column in columns -%}{%- do qualified_columns.append('r.' ~ column) -%}{%- endfor -%}
 
     with
 
-    valid as (
+    valid_rows as (
 
-        select * from {{ ref('stg_' ~ table_name) }}
+        select * from {{ rows }}
         where _is_valid
 
     ),
@@ -94,7 +137,7 @@
             {%- endif %}
             {{ content_hash(qualified_columns) }} as _content_hash
 
-        from valid as r
+        from valid_rows as r
         {%- for join in checks.joins %}
         left join {{ join.relation }} as {{ join.alias }}
             on {{ join.on }}
@@ -106,17 +149,12 @@
 
         select
             referenced.*,
-            case
-                when _reference_rule is null
-                    and min(_content_hash) over same_key_same_delivery
-                        <> max(_content_hash) over same_key_same_delivery
-                    then true
-                else false
-            end as _is_conflicting_duplicate
+            min(_content_hash) over same_key_same_delivery
+                <> max(_content_hash) over same_key_same_delivery as _is_conflicting_duplicate
 
         from referenced
         window same_key_same_delivery as (
-            partition by {{ key | join(', ') }}, _delivery_id, (_reference_rule is null)
+            partition by {{ key | join(', ') }}, _delivery_id
         )
 
     )
@@ -127,6 +165,7 @@
         {%- endfor %}
         _delivery_id,
         _line,
+        _content_hash,
         case
             {%- for rule in checks.rules %}
             when _reference_rule = {{ loop.index }} then '{{ rule.column }}'
@@ -148,17 +187,132 @@
 {%- endmacro %}
 
 
+{#- The staging rows a model has to (re)check in an incremental run, as CTEs ending in
+    `candidates` (staging-shaped): the deliveries after `watermark` up to `upto`, plus the
+    earlier rows that reference an advisor / campaign / contact / question NEW since batch
+    `since` (and every row of the same key in the same delivery, for the duplicate rule).
+    The new keys are looked up when the model compiles: when there are none (most nights
+    for advisors, campaigns and questions) the rescan is left out; otherwise it reads the raw
+    text columns bounded by the new keys' min/max, which a table loaded in time order mostly
+    skips. `existing` (optional): the model's current rows; for surveys, the keys of a
+    question whose definition changed are added to `extra_touched_keys` (rechecked).
+    Emits a trailing comma. -#}
+{% macro landing_candidate_ctes(table_name, watermark, upto, since, existing=none) %}
+    {%- set key = natural_key(table_name) -%}
+    {%- set checks = landing_reference_checks(table_name, since=since) -%}
+    {%- set active = [] -%}
+    {%- if execute -%}
+        {%- for new in checks.new_keys -%}
+            {%- set found = run_query("select count(*), min(new_key), max(new_key) from (" ~ new.relation ~ ") as new_keys").rows[0] -%}
+            {%- if found[0] > 0 -%}
+                {%- do active.append({'column': new.column, 'relation': new.relation, 'min': found[1], 'max': found[2]}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set raw_table = graph_relation('source.' ~ project_name ~ '.raw.' ~ table_name) if execute else none -%}
+
+{#- the staging view is read in each CTE (never through a shared CTE, which DuckDB would
+    materialise whole instead of pushing the delivery filter down to the raw scan) -#}
+new_rows as (
+
+    select * from {{ ref('stg_' ~ table_name) }}
+    where _delivery_id > {{ watermark }} and _delivery_id <= {{ upto }}
+
+),
+    {%- if active %}
+
+rescan_hits as (
+
+    -- earlier raw rows referencing a key that is new since the last run
+    select distinct _delivery_id, {{ key[0] }} as _first_key
+    from {{ raw_table }} as raw_rows
+    where _delivery_id <= {{ watermark }}
+        and (
+            {%- for new in active %}
+            (raw_rows.{{ new.column }} >= {{ text_literal(new.min) }}
+                and raw_rows.{{ new.column }} <= {{ text_literal(new.max) }}
+                and raw_rows.{{ new.column }} in ({{ new.relation }}))
+            {{ "or" if not loop.last }}
+            {%- endfor %}
+        )
+
+),
+
+rescanned as (
+
+    select staged.*
+    from {{ ref('stg_' ~ table_name) }} as staged
+    where staged._delivery_id >= (select min(_delivery_id) from rescan_hits)
+        and staged._delivery_id <= (select max(_delivery_id) from rescan_hits)
+        and (staged._delivery_id, cast(staged.{{ key[0] }} as {{ dbt.type_string() }}))
+            in (select _delivery_id, _first_key from rescan_hits)
+
+),
+
+candidates as (
+
+    select * from new_rows
+    union all
+    select * from rescanned
+
+),
+    {%- else %}
+
+candidates as (
+
+    select * from new_rows
+
+),
+    {%- endif %}
+
+extra_touched_keys as (
+
+    {%- set changed_questions = active | selectattr('column', 'equalto', 'question') | list %}
+    {%- if existing is not none and changed_questions %}
+    select {{ key | join(', ') }}
+    from {{ existing }}
+    where question in ({{ changed_questions[0].relation }})
+    {%- else %}
+    select {% for column in key %}{{ column }}{{ ", " if not loop.last }}{% endfor %}
+    from new_rows
+    where 1 = 0
+    {%- endif %}
+
+),
+{%- endmacro %}
+
+
 {#- The current rows of a landing table: accepted rows, latest delivery wins per natural key.
-    Output: the contract columns, _delivery_id, _line. -#}
-{% macro current_landing_rows(table_name) %}
+    Output: the contract columns, _delivery_id, _line (the winning row), _content_hash,
+    _batch_id (batch in which the row's content last changed), _first_batch_id (batch in
+    which the key was first accepted), and prev_columns as _prev_<column>: the value the
+    consumer model `prev_consumer` last saw (see int_customers). -#}
+{% macro current_landing_rows(table_name, prev_columns=[], prev_consumer=none) %}
+    {%- if is_incremental() -%}
+        {{ incremental_landing_rows(table_name, prev_columns, prev_consumer) }}
+    {%- else -%}
+        {{ full_landing_rows(table_name, prev_columns) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- A date no version has: "the consumer's previous value is unknown" (recompute it all). -#}
+{% macro unknown_previous_date() -%}
+    cast('0001-01-01' as date)
+{%- endmacro %}
+
+
+{% macro full_landing_rows(table_name, prev_columns=[]) %}
     {%- set columns = contract_column_names(table_name) -%}
     {%- set key = natural_key(table_name) -%}
+    {%- set batch = current_batch_id() -%}
+    {%- do landing_full_refresh_guard() -%}
 
 with
 
 checked as (
 
-    {{ checked_landing_rows(table_name) }}
+    {{ checked_landing_rows(table_name, ref('stg_' ~ table_name)) }}
 
 ),
 
@@ -181,16 +335,218 @@ select
     {{ column }},
     {%- endfor %}
     _delivery_id,
-    _line
+    _line,
+    _content_hash,
+    cast({{ batch }} as {{ dbt.type_bigint() }}) as _batch_id,
+    cast({{ batch }} as {{ dbt.type_bigint() }}) as _first_batch_id
+    {%- for column in prev_columns %},
+    {#- a full rebuild does not know what the consumer saw: "unknown" -#}
+    {{ unknown_previous_date() }} as _prev_{{ column }}
+    {%- endfor %}
 
 from ranked
 where _version_rank = 1
+{%- if table_name in clustered_landing_tables() %}
+{#- clustered on the key: incremental lookups by key (bounded by the batch's min/max key)
+    then skip most of the table -#}
+order by {{ key | join(', ') }}
+{%- endif %}
 {%- endmacro %}
 
 
-{#- The rejected rows of a landing table, at every stage: table_name, delivery_id, line,
-    column_name, reason, check_stage. -#}
-{% macro rejected_landing_rows(table_name) %}
+{#- Landing tables whose ids grow with time (events: contacts, sales, survey answers): their
+    int_ table is written sorted by id in a full build, so that nightly lookups by id skip
+    most row groups. Sorting the others (keyed by customer, advisor...) would buy nothing. -#}
+{% macro clustered_landing_tables() %}
+    {{ return(['contacts', 'sales', 'surveys']) }}
+{% endmacro %}
+
+
+{% macro incremental_landing_rows(table_name, prev_columns=[], prev_consumer=none) %}
+    {%- set columns = contract_column_names(table_name) -%}
+    {%- set key = natural_key(table_name) -%}
+    {%- set batch = current_batch_id() -%}
+    {%- set state = incremental_state() -%}
+    {%- do check_pseudonymisation_key_unchanged(state) -%}
+    {%- set since = state_batch_literal(state) -%}
+    {%- set watermark = state.delivery_watermark if state is not none and state.delivery_watermark is not none else 0 -%}
+    {%- set consumer_state = incremental_state(prev_consumer) if prev_consumer else none -%}
+    {%- set consumer_since = state_batch_literal(consumer_state) -%}
+    {%- set recheck_existing = (table_name == 'surveys') -%}
+
+with
+
+{{ landing_candidate_ctes(table_name, watermark, max_raw_delivery_id(), since, existing=this) }}
+
+checked as (
+
+    {{ checked_landing_rows(table_name, 'candidates', bound_lookups=true) }}
+
+),
+
+best as (
+
+    select *
+    from (
+        select
+            checked.*,
+            row_number() over (
+                partition by {{ key | join(', ') }}
+                order by _delivery_id desc, _line desc
+            ) as _version_rank
+        from checked
+        where _reject_reason is null
+    ) as ranked
+    where _version_rank = 1
+
+),
+
+touched_keys as (
+
+    select {{ key | join(', ') }} from checked
+    union
+    select {{ key | join(', ') }} from extra_touched_keys
+
+),
+
+existing as (
+
+    select current_rows.*
+    from {{ this }} as current_rows
+    where {{ key[0] }} >= (select min({{ key[0] }}) from touched_keys)
+        and {{ key[0] }} <= (select max({{ key[0] }}) from touched_keys)
+        and exists (
+            select 1 from touched_keys
+            where {% for column in key %}touched_keys.{{ column }} = current_rows.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+        )
+
+),
+{%- if recheck_existing %}
+
+existing_as_staged as (
+
+    select existing.*, true as _is_valid from existing
+
+),
+
+existing_checked as (
+
+    {{ checked_landing_rows(table_name, 'existing_as_staged', bound_lookups=true) }}
+
+),
+
+existing_status as (
+
+    select
+        existing.*,
+        existing_checked._reject_reason is not null as _is_now_rejected
+    from existing
+    inner join existing_checked
+        on {% for column in key %}existing_checked.{{ column }} = existing.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+
+),
+{%- else %}
+
+existing_status as (
+
+    select existing.*, false as _is_now_rejected from existing
+
+),
+{%- endif %}
+
+merged as (
+
+    select
+        case
+            when b._delivery_id is not null
+                and (
+                    e._delivery_id is null
+                    or e._is_now_rejected
+                    or b._delivery_id > e._delivery_id
+                    or (b._delivery_id = e._delivery_id and b._line > e._line)
+                ) then 'replace'
+            when e._delivery_id is not null and e._is_now_rejected then 'delete'
+            else 'keep'
+        end as _action,
+        {%- for column in key %}
+        coalesce(b.{{ column }}, e.{{ column }}) as _key_{{ column }},
+        {%- endfor %}
+        b.*,
+        e._content_hash as _existing_content_hash,
+        e._batch_id as _existing_batch_id,
+        e._first_batch_id as _existing_first_batch_id
+        {%- for column in prev_columns %},
+        e.{{ column }} as _existing_{{ column }},
+        e._prev_{{ column }} as _existing_prev_{{ column }}
+        {%- endfor %}
+
+    from best as b
+    full outer join existing_status as e
+        on {% for column in key %}b.{{ column }} = e.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+
+)
+
+select
+    {%- for column in columns %}
+    {%- if column in key %}
+    _key_{{ column }} as {{ column }},
+    {%- else %}
+    case when _action = 'replace' then {{ column }} end as {{ column }},
+    {%- endif %}
+    {%- endfor %}
+    case when _action = 'replace' then _delivery_id end as _delivery_id,
+    case when _action = 'replace' then _line end as _line,
+    case when _action = 'replace' then _content_hash end as _content_hash,
+    cast(case
+        when _action <> 'replace' then null
+        when _existing_content_hash = _content_hash then _existing_batch_id
+        else {{ batch }}
+    end as {{ dbt.type_bigint() }}) as _batch_id,
+    cast(case
+        when _action = 'replace' then coalesce(_existing_first_batch_id, {{ batch }})
+    end as {{ dbt.type_bigint() }}) as _first_batch_id
+    {%- for column in prev_columns %},
+    {#- the value the consumer last saw: the replaced row's if the consumer ran after that
+        row's content last changed, else what the replaced row remembered -#}
+    case
+        when _action <> 'replace' or _existing_content_hash is null then null
+        when _existing_content_hash = _content_hash then _existing_prev_{{ column }}
+        when _existing_batch_id <= {{ consumer_since }} then _existing_{{ column }}
+        else _existing_prev_{{ column }}
+    end as _prev_{{ column }}
+    {%- endfor %}
+
+from merged
+where _action in ('replace', 'delete')
+{%- endmacro %}
+
+
+{#- A full rebuild of an int_<landing table> model after raw rows were purged (retention)
+    would silently lose the purged history: refused unless var allow_full_refresh_after_purge. -#}
+{% macro landing_full_refresh_guard() %}
+    {%- if not execute or not should_full_refresh() or var('allow_full_refresh_after_purge', false) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set purges = adapter.get_relation(database=target.database, schema='raw', identifier='_purged_deliveries') -%}
+    {%- if purges is not none -%}
+        {%- set n = run_query('select count(*) from ' ~ purges).rows[0][0] -%}
+        {%- if n > 0 -%}
+            {{ exceptions.raise_compiler_error(
+                "Full refresh of " ~ this.identifier ~ " refused: raw landing rows of " ~ n ~ " deliveries were purged "
+                ~ "(retention, raw._purged_deliveries), so a rebuild from raw would drop that history from the marts. "
+                ~ "Rebuild only downstream models (dbt build --full-refresh --exclude 'int_*' ... see docs/operations.md), "
+                ~ "or pass --vars '{allow_full_refresh_after_purge: true}' to accept losing it.") }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- The rejected rows of a landing table among `rows` (staging-shaped; default: all of
+    stg_<table>), at every stage: table_name, delivery_id, line, column_name, reason,
+    check_stage. With include_accepted, the rows checked and accepted are listed too, with a
+    NULL reason (tombstones for fct_quarantine). -#}
+{% macro rejected_landing_rows(table_name, rows=none, include_accepted=false, bound_lookups=false) %}
+    {%- set rows = rows or ref('stg_' ~ table_name) -%}
 
     select
         '{{ table_name }}' as table_name,
@@ -199,7 +555,7 @@ where _version_rank = 1
         _invalid_column as column_name,
         _invalid_reason as reason,
         'validation' as check_stage
-    from {{ ref('stg_' ~ table_name) }}
+    from {{ rows }}
     where not _is_valid
 
     union all
@@ -212,8 +568,10 @@ where _version_rank = 1
         _reject_reason as reason,
         _check_stage as check_stage
     from (
-        {{ checked_landing_rows(table_name) }}
+        {{ checked_landing_rows(table_name, rows, bound_lookups=bound_lookups) }}
     ) as checked
+    {%- if not include_accepted %}
     where _reject_reason is not null
+    {%- endif %}
 
 {%- endmacro %}

@@ -75,3 +75,21 @@
         cast('{{ value | string | replace("'", "''") }}' as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- A JSON object as text from (key, SQL expression) pairs. -#}
+{% macro json_object_from_pairs(pairs) -%}
+    {{ return(adapter.dispatch('json_object_from_pairs')(pairs)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_object_from_pairs(pairs) -%}
+    cast(json_object(
+        {%- for key, expr in pairs %}'{{ key }}', {{ expr }}{{ ", " if not loop.last }}{% endfor -%}
+    ) as varchar)
+{%- endmacro %}
+
+{% macro default__json_object_from_pairs(pairs) -%}
+    cast(json_build_object(
+        {%- for key, expr in pairs %}'{{ key }}', {{ expr }}{{ ", " if not loop.last }}{% endfor -%}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -2,6 +2,8 @@
     _delivery_id, _line, _is_valid and the FIRST failing validation rule (_invalid_column,
     _invalid_reason; both NULL for a valid row). A present value that does not parse is never
     turned into a silent NULL: the row is invalid and names the column.
+    Columns flagged meta.pseudonymise (customer_id) leave staging as a keyed hash
+    (macros/privacy.sql): the raw identifier is only used for the empty-value rule.
     Filter on _is_valid, not on _invalid_reason: DuckDB pushes a filter on the reason text down
     as the whole inlined rule expression, several times slower on tens of millions of rows. -#}
 
@@ -118,7 +120,11 @@ typed as (
     select
         texts.*
         {%- for column in columns %},
+        {%- if column.meta.pseudonymise %}
+        {{ pseudonymise(column.name ~ '__raw') }} as {{ column.name }}
+        {%- else %}
         {{ typed_value(column.name ~ '__raw', column.data_type) }} as {{ column.name }}
+        {%- endif %}
         {%- endfor %}
 
     from texts

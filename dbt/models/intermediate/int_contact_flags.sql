@@ -1,5 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace',
+    unique_key=['contact_id'],
+    tombstone_column='contact_id',
+    meta={'follow_up_settings': true}
+) }}
 {#- One row per current contact: its local activity date (campaign time zone; a contact is
-    credited once, on the local date it starts) and its outcome and follow-up flags.
+    credited once, on the local date it starts) and its outcome and follow-up flags
+    (macros/follow_ups.sql).
 
     Follow-ups use window functions over (campaign, customer) ordered by start time, never
     self-joins (tens of millions of contacts). Only identified customers (customer_id not NULL)
@@ -11,151 +19,218 @@
       within repeat_window_days (as elapsed time: days x 24 h).
     - attrition: all contacts, mature at attrition_window_days; churned when the customer's
       churned_on (customers, per campaign) is after the contact's local date and at most
-      attrition_window_days after it. -#}
-{%- set fcr_hours = var('fcr_window_hours') -%}
-{%- set repeat_hours = var('repeat_window_days') * 24 -%}
-{%- set attrition_days = var('attrition_window_days') -%}
-{%- set attrition_hours = attrition_days * 24 -%}
+      attrition_window_days after it.
+
+    Incremental run: recomputes only
+    - the contacts of each customer touched since the last run (a new, changed or moved
+      contact, old and new position; a changed churn date), from one follow-up window before
+      the change (attrition window around a churn date);
+    - every contact of a campaign whose time zone or windows changed (or all, when a window var
+      changed);
+    - the contacts whose maturity changed because the data horizon moved: a window ending in
+      (previous horizon, new horizon];
+    and writes only the rows whose values changed. -#}
+{%- set window_hours = follow_up_window_hours() -%}
+
+{%- if is_incremental() %}
+{%- set state = incremental_state() -%}
+{%- set since = state_batch_literal(state) -%}
+{%- set settings = follow_up_settings() -%}
+{%- set full_campaigns = changed_campaigns(state, settings) if state is not none else (settings.campaigns.keys() | list) -%}
+{%- set consumer_since = state_batch_literal(incremental_state('int_affected_days')) -%}
+{%- set attrition_days = var('attrition_window_days') | int -%}
 
 with
 
-contacts as (
+changed as (
 
     select * from {{ ref('int_contacts') }}
+    where _batch_id > {{ since }}
 
 ),
 
-campaigns as (
+previous as (
 
-    select campaign_id, timezone from {{ ref('int_campaigns') }}
-
-),
-
-horizon as (
-
-    select campaign_id, data_end_at from {{ ref('int_data_horizon') }}
+    select this.contact_id, this.campaign_id, this.customer_id, this.started_at
+    from {{ this }} as this
+    where this.contact_id >= (select min(contact_id) from changed)
+        and this.contact_id <= (select max(contact_id) from changed)
+        and this.contact_id in (select contact_id from changed)
 
 ),
 
-customers as (
+customer_changes as (
 
-    select customer_id, campaign_id, churned_on from {{ ref('int_customers') }}
+    select customer_id, campaign_id, churned_on, _prev_churned_on
+    from {{ ref('int_customers') }}
+    where _batch_id > {{ since }}
+        and churned_on is distinct from _prev_churned_on
+
+),
+
+-- per customer and campaign, the span of start times whose flags may change
+seeds as (
+
+    select campaign_id, customer_id,
+        {{ dbt.dateadd('hour', -window_hours, 'started_at') }} as lower_at, started_at as upper_at
+    from changed
+    where customer_id is not null
+
+    union all
+
+    select campaign_id, customer_id,
+        {{ dbt.dateadd('hour', -window_hours, 'started_at') }} as lower_at, started_at as upper_at
+    from previous
+    where customer_id is not null
+
+    union all
+
+    -- a contact is churned when churned_on is in (its local date, + attrition window]
+    select campaign_id, customer_id,
+        case
+            when _prev_churned_on = {{ unknown_previous_date() }} then cast('-infinity' as timestamp with time zone)
+            else {{ dbt.dateadd('day', -(attrition_days + 2), 'cast(least(coalesce(churned_on, _prev_churned_on), coalesce(_prev_churned_on, churned_on)) as timestamp with time zone)') }}
+        end as lower_at,
+        case
+            when _prev_churned_on = {{ unknown_previous_date() }} then cast('infinity' as timestamp with time zone)
+            else {{ dbt.dateadd('day', 2, 'cast(greatest(coalesce(churned_on, _prev_churned_on), coalesce(_prev_churned_on, churned_on)) as timestamp with time zone)') }}
+        end as upper_at
+    from customer_changes
+
+),
+
+pair_spans as (
+
+    select campaign_id, customer_id, min(lower_at) as lower_at, max(upper_at) as upper_at
+    from seeds
+    group by campaign_id, customer_id
+
+),
+
+input_rows as (
+
+    -- contacts of the touched customers, from the span start to one window after its end
+    select contacts.*, pair_spans.lower_at as _lower_at, pair_spans.upper_at as _upper_at
+    from {{ ref('int_contacts') }} as contacts
+    inner join pair_spans
+        on contacts.campaign_id = pair_spans.campaign_id
+        and contacts.customer_id = pair_spans.customer_id
+    where contacts.started_at >= (select min(lower_at) from pair_spans)
+        and contacts.started_at >= pair_spans.lower_at
+        and contacts.started_at <= {{ dbt.dateadd('hour', window_hours, 'pair_spans.upper_at') }}
+        and {{ not_in_text_list('contacts.campaign_id', full_campaigns) }}
+
+    union all
+
+    -- changed unidentified contacts (no follow-up partners)
+    select changed.*, cast('-infinity' as timestamp with time zone), cast('infinity' as timestamp with time zone)
+    from changed
+    where customer_id is null
+        and {{ not_in_text_list('campaign_id', full_campaigns) }}
+
+    union all
+
+    -- every contact of a campaign whose settings changed
+    select contacts.*, cast('-infinity' as timestamp with time zone), cast('infinity' as timestamp with time zone)
+    from {{ ref('int_contacts') }} as contacts
+    where {{ in_text_list('contacts.campaign_id', full_campaigns) }}
 
 ),
 
 sequenced as (
 
-    select
-        contacts.*,
-        lead(started_at) over customer_sequence as next_contact_started_at,
-        -- the next INBOUND contact: the earliest inbound start among the following rows
-        -- (same sort as the lead above: one pass)
-        min(case when direction = 'inbound' then started_at end) over (
-            customer_sequence rows between 1 following and unbounded following
-        ) as next_inbound_any_started_at
-
-    from contacts
-    window customer_sequence as (
-        partition by campaign_id, customer_id
-        order by started_at, contact_id
-    )
+    {{ sequenced_contacts('input_rows') }}
 
 ),
 
-localised as (
+recomputed as (
 
     select
-        sequenced.*,
-        {{ to_local_date('sequenced.started_at', 'campaigns.timezone') }} as activity_date,
-        horizon.data_end_at,
-        customers.churned_on
-
+        {{ contact_flag_columns() }}
     from sequenced
-    inner join campaigns
-        on sequenced.campaign_id = campaigns.campaign_id
-    inner join horizon
-        on sequenced.campaign_id = horizon.campaign_id
-    left join customers
-        on sequenced.customer_id = customers.customer_id
-        and sequenced.campaign_id = customers.campaign_id
+    where started_at >= _lower_at and started_at <= _upper_at
 
 ),
 
-flagged as (
+horizon_moves as (
+
+    select * from {{ horizon_moves_relation(state, settings) }} as moves
+    where {{ not_in_text_list('campaign_id', full_campaigns) }}
+
+),
+
+-- stored rows whose maturity changes with the horizon: a window ending in (lower, upper]
+matured as (
+
+    select this.*, horizon.data_end_at
+    from {{ this }} as this
+    inner join horizon_moves
+        on this.campaign_id = horizon_moves.campaign_id
+    inner join {{ ref('int_data_horizon') }} as horizon
+        on this.campaign_id = horizon.campaign_id
+    where this.started_at > {{ dbt.dateadd('hour', -([var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] | max), '(select min(lower_at) from horizon_moves)') }}
+        and this.customer_id is not null
+        and (
+            {%- for hours in [var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] %}
+            ({{ dbt.dateadd('hour', hours, 'this.started_at') }} > horizon_moves.lower_at
+                and {{ dbt.dateadd('hour', hours, 'this.started_at') }} <= horizon_moves.upper_at)
+            {{ "or" if not loop.last }}
+            {%- endfor %}
+        )
+        and this.contact_id not in (select contact_id from recomputed)
+
+),
+
+rematured as (
 
     select
-        contact_id,
-        campaign_id,
-        advisor_id,
-        customer_id,
-        started_at,
-        activity_date,
-        direction,
-        outcome,
-        talk_seconds,
-        hold_seconds,
-        wrap_seconds,
-        outcome <> 'no_answer' as is_handled,
-        case
-            when outcome <> 'no_answer'
-                then coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(wrap_seconds, 0)
-            else 0
-        end as handle_seconds,
-        direction = 'outbound' and outcome <> 'no_answer' as is_outbound_handled,
-        direction = 'outbound' and outcome = 'gatekeeper_blocked' as is_outbound_blocked,
-        outcome in ('argued', 'sale', 'appointment', 'retention_saved', 'retention_lost') as is_argued,
-        outcome = 'appointment' as is_appointment,
-        outcome = 'retention_saved' as is_retention_saved,
-        customer_id is not null as is_identified,
-        case when customer_id is not null then next_contact_started_at end as next_contact_started_at,
-        case
-            when customer_id is not null and direction = 'inbound' then next_inbound_any_started_at
-        end as next_inbound_started_at,
-        data_end_at,
+        {{ contact_flag_columns(next_inbound='next_inbound_started_at') }}
+    from matured
 
-        -- first-contact resolution
-        (
-            customer_id is not null
-            and direction = 'inbound'
-            and {{ dbt.dateadd('hour', fcr_hours, 'started_at') }} <= data_end_at
-        ) as is_fcr_eligible,
-        (
-            customer_id is not null
-            and direction = 'inbound'
-            and {{ dbt.dateadd('hour', fcr_hours, 'started_at') }} <= data_end_at
-            and (
-                next_inbound_any_started_at is null
-                or next_inbound_any_started_at > {{ dbt.dateadd('hour', fcr_hours, 'started_at') }}
-            )
-        ) as is_fcr_resolved,
+),
 
-        -- repeat contact
-        (
-            customer_id is not null
-            and {{ dbt.dateadd('hour', repeat_hours, 'started_at') }} <= data_end_at
-        ) as is_repeat_eligible,
-        (
-            customer_id is not null
-            and {{ dbt.dateadd('hour', repeat_hours, 'started_at') }} <= data_end_at
-            and next_contact_started_at is not null
-            and next_contact_started_at <= {{ dbt.dateadd('hour', repeat_hours, 'started_at') }}
-        ) as is_repeat_followed,
+candidates as (
 
-        -- customer attrition
-        (
-            customer_id is not null
-            and {{ dbt.dateadd('hour', attrition_hours, 'started_at') }} <= data_end_at
-        ) as is_attrition_eligible,
-        (
-            customer_id is not null
-            and {{ dbt.dateadd('hour', attrition_hours, 'started_at') }} <= data_end_at
-            and churned_on is not null
-            and churned_on > activity_date
-            and churned_on <= cast({{ dbt.dateadd('day', attrition_days, 'activity_date') }} as date)
-        ) as is_churned
+    select * from recomputed
+    union all
+    select * from rematured
 
-    from localised
+),
+
+existing as (
+
+    select this.*
+    from {{ this }} as this
+    where this.contact_id >= (select min(contact_id) from candidates)
+        and this.contact_id <= (select max(contact_id) from candidates)
+        and this.contact_id in (select contact_id from candidates)
 
 )
 
-select * from flagged
+select
+    candidates.*,
+    {{ follow_up_bookkeeping_columns('candidates', 'existing', consumer_since) }}
+from candidates
+left join existing
+    on candidates.contact_id = existing.contact_id
+where existing.contact_id is null
+    or {{ any_column_differs(contact_flag_value_columns(), 'candidates', 'existing') }}
+
+{%- else %}
+
+with
+
+sequenced as (
+
+    {{ sequenced_contacts(ref('int_contacts')) }}
+
+)
+
+select
+    {{ contact_flag_columns() }},
+    {{ follow_up_full_bookkeeping_columns() }}
+from sequenced
+-- clustered on the key (incremental lookups by key skip most of the table)
+order by contact_id
+
+{%- endif %}

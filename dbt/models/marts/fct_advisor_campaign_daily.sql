@@ -1,11 +1,47 @@
+-- depends_on: {{ ref('int_affected_days') }}
+-- depends_on: {{ ref('int_campaigns') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace',
+    unique_key=['campaign_id', 'activity_date'],
+    tombstone_column='advisor_id'
+) }}
 {#- Grain: advisor_id x campaign_id x activity_date (local date in the campaign's time zone).
     A row exists for every day with production hours or any credited activity (contacts,
     sales, survey answers): the union of the keys of the four sources. Components are sums
     (0 when absent); indicator values are generated from the registry
     (macros/indicator_registry.sql): scale * numerator / denominator, NULL when the
-    denominator is 0. -#}
+    denominator is 0.
+    Incremental run: the (campaign, local day) pairs logged in int_affected_days since this
+    model last ran are deleted and rebuilt from the intermediate rows (strategy 'replace':
+    every affected pair gets a placeholder row with a NULL advisor_id, which only deletes;
+    a NULL day deletes the whole campaign). Days not affected are never read nor rewritten. -#}
+{%- set whole_campaigns = [] -%}
+{%- if is_incremental() -%}
+    {%- set state = incremental_state() -%}
+    {%- set since = state_batch_literal(state) -%}
+    {%- if execute -%}
+        {%- if state is none -%}
+            {%- set query = "select campaign_id from " ~ ref('int_campaigns') -%}
+        {%- else -%}
+            {%- set query = "select distinct campaign_id from " ~ ref('int_affected_days')
+                ~ " where batch_id > " ~ since ~ " and activity_date is null" -%}
+        {%- endif -%}
+        {%- set whole_campaigns = run_query(query).columns[0].values() | list -%}
+    {%- endif -%}
+{%- endif %}
 
 with
+{%- if is_incremental() %}
+
+affected_days as (
+
+    select distinct campaign_id, activity_date
+    from {{ ref('int_affected_days') }}
+    where batch_id > {{ since }} and activity_date is not null
+
+),
+{%- endif %}
 
 hours_daily as (
 
@@ -16,6 +52,7 @@ hours_daily as (
         sum(logged_seconds) as logged_seconds
 
     from {{ ref('int_production_hours') }}
+    {{ affected_days_filter('campaign_id', 'work_date', whole_campaigns) }}
     group by advisor_id, campaign_id, work_date
 
 ),
@@ -42,7 +79,8 @@ contacts_daily as (
         sum(case when is_churned then 1 else 0 end) as churned_contacts
 
     from {{ ref('int_contact_flags') }}
-    where advisor_id is not null
+    {{ affected_days_filter('campaign_id', 'activity_date', whole_campaigns) }}
+    {{ 'and' if is_incremental() else 'where' }} advisor_id is not null
     group by advisor_id, campaign_id, activity_date
 
 ),
@@ -64,6 +102,7 @@ sales_daily as (
         sum(case when is_surviving then 1 else 0 end) as surviving_sales
 
     from {{ ref('int_sale_flags') }}
+    {{ affected_days_filter('campaign_id', 'activity_date', whole_campaigns) }}
     group by advisor_id, campaign_id, activity_date
 
 ),
@@ -83,7 +122,8 @@ surveys_daily as (
         sum(case when is_nps_detractor then 1 else 0 end) as nps_detractors
 
     from {{ ref('int_survey_answers') }}
-    where advisor_id is not null
+    {{ affected_days_filter('campaign_id', 'activity_date', whole_campaigns) }}
+    {{ 'and' if is_incremental() else 'where' }} advisor_id is not null
     group by advisor_id, campaign_id, activity_date
 
 ),
@@ -171,3 +211,19 @@ select
     {{ indicator_value_columns() }}
 
 from components
+{%- if is_incremental() %}
+
+union all
+
+-- placeholders: every affected (campaign, day), or whole campaign, is deleted first
+select
+    {%- for column in adapter.get_columns_in_relation(this) %}
+    {{ column.name if column.name in ['campaign_id', 'activity_date'] else 'null' }}{{ "," if not loop.last }}
+    {%- endfor %}
+from (
+    select campaign_id, activity_date from affected_days
+    union all
+    select campaign_id, cast(null as date) from {{ ref('int_campaigns') }}
+    where {{ in_text_list('campaign_id', whole_campaigns) }}
+) as placeholders
+{%- endif %}

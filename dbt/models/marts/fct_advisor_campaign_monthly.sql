@@ -1,9 +1,45 @@
+-- depends_on: {{ ref('int_affected_days') }}
+-- depends_on: {{ ref('int_campaigns') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace',
+    unique_key=['campaign_id', 'month'],
+    tombstone_column='advisor_id'
+) }}
 {#- Grain: advisor_id x campaign_id x month (first day of the local month). Components are
     the sums of the daily components; indicator values are recomputed from those sums
-    (a ratio of sums, never an average of daily ratios). -#}
+    (a ratio of sums, never an average of daily ratios).
+    Incremental run: only the (campaign, month) pairs containing a day logged in
+    int_affected_days since this model last ran are deleted and rebuilt from the daily rows
+    (placeholder rows with a NULL advisor_id delete them first; strategy 'replace'). -#}
 {%- set summed = advisor_campaign_component_columns() -%}
+{%- set whole_campaigns = [] -%}
+{%- if is_incremental() -%}
+    {%- set state = incremental_state() -%}
+    {%- set since = state_batch_literal(state) -%}
+    {%- if execute -%}
+        {%- if state is none -%}
+            {%- set query = "select campaign_id from " ~ ref('int_campaigns') -%}
+        {%- else -%}
+            {%- set query = "select distinct campaign_id from " ~ ref('int_affected_days')
+                ~ " where batch_id > " ~ since ~ " and activity_date is null" -%}
+        {%- endif -%}
+        {%- set whole_campaigns = run_query(query).columns[0].values() | list -%}
+    {%- endif -%}
+{%- endif %}
 
 with
+{%- if is_incremental() %}
+
+affected_days as (
+
+    -- the affected months, as their first day
+    select distinct campaign_id, cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as activity_date
+    from {{ ref('int_affected_days') }}
+    where batch_id > {{ since }} and activity_date is not null
+
+),
+{%- endif %}
 
 components as (
 
@@ -13,7 +49,9 @@ components as (
         month,
         {%- for column in summed %}
         {%- if column == 'hours' %}
-        sum(hours) as hours,
+        {#- from the exact integer seconds: a sum of doubles depends on the summation order,
+            which would make a rebuilt month differ in the last bits -#}
+        cast(sum(logged_seconds) as double precision) / 3600 as hours,
         {%- elif column == 'revenue' %}
         cast(sum(revenue) as decimal(18, 2)) as revenue,
         {%- else %}
@@ -23,6 +61,7 @@ components as (
         cast(count(*) as {{ dbt.type_bigint() }}) as active_days
 
     from {{ ref('fct_advisor_campaign_daily') }}
+    {{ affected_days_filter('campaign_id', 'month', whole_campaigns) }}
     group by advisor_id, campaign_id, month
 
 )
@@ -32,3 +71,19 @@ select
     {{ indicator_value_columns() }}
 
 from components
+{%- if is_incremental() %}
+
+union all
+
+-- placeholders: every affected (campaign, month), or whole campaign, is deleted first
+select
+    {%- for column in adapter.get_columns_in_relation(this) %}
+    {{ 'campaign_id' if column.name == 'campaign_id' else ('activity_date' if column.name == 'month' else 'null') }}{{ "," if not loop.last }}
+    {%- endfor %}
+from (
+    select campaign_id, activity_date from affected_days
+    union all
+    select campaign_id, cast(null as date) from {{ ref('int_campaigns') }}
+    where {{ in_text_list('campaign_id', whole_campaigns) }}
+) as placeholders
+{%- endif %}
