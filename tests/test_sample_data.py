@@ -325,3 +325,75 @@ def test_no_effect_naive_gain_is_spurious(tmp_path):
     assert naive > 0.02, "confounders should make the plain before/after look like a gain"
     assert abs(adjusted) < 0.04
     assert naive > adjusted + 0.02
+
+
+# ---------------------------------------------------------------------------------------
+# follow-up indicators: the truth counts the follow-ups the generator could not place
+# ---------------------------------------------------------------------------------------
+def test_expected_fcr_and_repeat_count_only_placed_follow_ups():
+    """Hand-worked: customer service, u48 = 0.20, u7 = 0.08, 80 % of the within-48 h follow-ups
+    and 90 % of the 48 h - 7 d ones placed. FCR = 1 - 0.8 x 0.20 = 0.84; repeat = 0.8 x 0.20 +
+    0.9 x 0.08 = 0.232. Training +10 % on FCR planned: u48 -> 1 - 0.8 x 1.1 = 0.12, so FCR ->
+    1 - 0.8 x 0.12 = 0.904: +7.62 %, not +10 %."""
+    from dagster_project.sample_data import model as M
+
+    base = dict(M.KIND_PARAMS[M.K_CS], u48=0.20, u7=0.08, amt=1.0, aht=1.0, cancel_F=0.3)
+    q0 = M.clip(M.apply_effects(base, {}), M.K_CS)
+    q1 = M.clip(M.apply_effects(base, {"fcr_d2_rate": 0.10}), M.K_CS)
+    v0 = M.expected_indicators(M.K_CS, q0, 0.12, placed=(0.8, 0.9))
+    v1 = M.expected_indicators(M.K_CS, q1, 0.12, placed=(0.8, 0.9))
+    assert v0["fcr_d2_rate"] == pytest.approx(0.84)
+    assert v0["repeat_contact_rate"] == pytest.approx(0.232)
+    assert v1["fcr_d2_rate"] == pytest.approx(0.904)
+    assert v1["fcr_d2_rate"] / v0["fcr_d2_rate"] - 1 == pytest.approx(0.904 / 0.84 - 1)
+    every = M.expected_indicators(M.K_CS, q0, 0.12)  # default: every follow-up placed
+    assert every["fcr_d2_rate"] == pytest.approx(0.80) and every["repeat_contact_rate"] == pytest.approx(0.28)
+
+
+def test_fcr_truth_matches_the_realised_lift(tmp_path):
+    """truth.json's fcr_d2_rate effect is the lift of the indicator as docs/indicators.md
+    defines it, worked out here from the contacts alone: no next contact of the customer on the
+    campaign within 48 h elapsed (customer service: every contact is inbound; pandas, not the
+    warehouse), last 3 days left out (not mature),
+    trained advisors after their training month against not-yet / never trained advisors of the
+    same campaign-months (Poisson model of _adjusted_lift, resolved contacts over identified
+    contacts). The planned +10 % is not what the data carry: 7-17 % of the follow-ups planned
+    within 48 h find no free later contact in their window (nights, closed days), so the lift is
+    about +8.5 %.
+
+    Tolerance 0.8 pp: over seeds 1-8 of this setting the estimate minus the truth was
+    -0.16 pp on average (advisors' u48 vary around the base value the truth is computed at)
+    with a standard deviation of 0.25 pp; the old truth (the planned +10 %) was off by -1.2 to
+    -1.9 pp."""
+    generate(tmp_path, seed=5, scenario="effect_5", size=1.0, months=24, fmt="parquet", uniform_effect=0.10,
+             uniform_effect_indicators=("fcr_d2_rate",), adoption_dependence=0.0)
+    truth = json.loads((tmp_path / "_truth" / "truth.json").read_text(encoding="utf-8"))
+    camps = ("C08", "C09", "C10")  # customer service: every contact inbound, u48 0.20-0.25
+    with duckdb.connect() as con:
+        c = con.execute(
+            "select campaign_id, advisor_id, customer_id, started_at from read_parquet(?) "
+            "where customer_id <> '' and campaign_id in ('C08', 'C09', 'C10')",
+            [str(tmp_path / "contacts" / "*.parquet")]).df()
+        tr = con.execute("select advisor_id, trained_on from read_parquet(?) where programme = ?",
+                         [str(tmp_path / "trainings" / "*.parquet"), CR_PROGRAMME]).df()
+    c["t"] = pd.to_datetime(c.started_at, utc=True, format="ISO8601")
+    c = c.sort_values(["campaign_id", "customer_id", "t"], kind="stable")
+    following = c.groupby(["campaign_id", "customer_id"]).t.shift(-1)
+    c["resolved"] = ~(following <= c.t + pd.Timedelta(hours=48))
+    c = c[c.t <= c.t.max() - pd.Timedelta(days=3)]
+    c["month"] = c.started_at.str[:7]  # local month
+    # _adjusted_lift's names: y = resolved contacts, hours = its exposure (identified contacts)
+    p = (c.groupby(["advisor_id", "campaign_id", "month"])
+         .agg(y=("resolved", "sum"), hours=("resolved", "size")).reset_index())
+    p["trained_month"] = p.advisor_id.map(tr.set_index("advisor_id").trained_on.str[:7]).fillna("9999-99")
+    p = p[p.month != p.trained_month]
+    p["after"] = p.month > p.trained_month
+    realised = _adjusted_lift(p)
+
+    weight = p[p.after].groupby("campaign_id").hours.sum()
+    true = sum(weight[k] * truth["effects"][k]["fcr_d2_rate"] for k in camps) / weight.sum()
+    for k in camps:
+        placed = truth["campaigns"][k]["follow_ups_placed"]["trained_within_48h"]
+        assert 0.75 < placed < 0.97
+        assert truth["effects"][k]["fcr_d2_rate"] < 0.10 - 0.005  # the planned +10 %, attenuated
+    assert realised == pytest.approx(true, abs=0.008)

@@ -30,7 +30,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .effects import add_q_values, finalize, make_effect
+from .effects import add_q_values, effect_column_types, finalize, make_effect, q_value_column_types
 from .panel import (
     EXCLUSION_REASONS,
     NEVER,
@@ -83,20 +83,8 @@ ADOPTERS_COLUMNS: dict[str, str] = {
     "plain_improvement_vs_team": "DOUBLE",
     "plain_improvement_vs_rest": "DOUBLE",
     "before_gap_vs_rest": "DOUBLE",
-    "adjusted_estimate": "DOUBLE",
-    "adjusted_se": "DOUBLE",
-    "adjusted_df": "DOUBLE",
-    "adjusted_lift": "DOUBLE",
-    "adjusted_lift_ci_low": "DOUBLE",
-    "adjusted_lift_ci_high": "DOUBLE",
-    "adjusted_improvement": "DOUBLE",
-    "adjusted_improvement_ci_low": "DOUBLE",
-    "adjusted_improvement_ci_high": "DOUBLE",
-    "adjusted_p_value": "DOUBLE",
-    "adjusted_q_value": "DOUBLE",
-    "significant": "BOOLEAN",
-    "fdr_family": "VARCHAR",
-    "fdr_family_size": "INTEGER",
+    **effect_column_types("adjusted"),
+    **q_value_column_types(),
     "insufficient_data": "BOOLEAN",
     "zero_variance": "BOOLEAN",
     "reason": "VARCHAR",

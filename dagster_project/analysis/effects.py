@@ -19,6 +19,13 @@ import pandas as pd
 from .settings import AnalysisSettings
 from .stats import LOG, Combined, benjamini_hochberg, t_inference, to_effect
 
+#: The reported fields of an Effect, in column order: Effect.columns(prefix) writes
+#: "<prefix>_<field>" for each (then "<prefix>_p_value"); effect_column_types declares them.
+EFFECT_FIELDS = (
+    "estimate", "se", "df", "lift", "lift_ci_low", "lift_ci_high",
+    "improvement", "improvement_ci_low", "improvement_ci_high",
+)
+
 
 @dataclass
 class Effect:
@@ -37,20 +44,23 @@ class Effect:
     notes: list[str] = field(default_factory=list)
 
     def columns(self, prefix: str, with_p: bool = True) -> dict:
-        out = {
-            f"{prefix}_estimate": self.estimate,
-            f"{prefix}_se": self.se,
-            f"{prefix}_df": self.df,
-            f"{prefix}_lift": self.lift,
-            f"{prefix}_lift_ci_low": self.lift_ci_low,
-            f"{prefix}_lift_ci_high": self.lift_ci_high,
-            f"{prefix}_improvement": self.improvement,
-            f"{prefix}_improvement_ci_low": self.improvement_ci_low,
-            f"{prefix}_improvement_ci_high": self.improvement_ci_high,
-        }
+        out = {f"{prefix}_{name}": getattr(self, name) for name in EFFECT_FIELDS}
         if with_p:
             out[f"{prefix}_p_value"] = self.p_value
         return out
+
+
+def effect_column_types(prefix: str, with_p: bool = True) -> dict[str, str]:
+    """Column declarations (name -> DuckDB type) of what Effect.columns(prefix) writes."""
+    out = {f"{prefix}_{name}": "DOUBLE" for name in EFFECT_FIELDS}
+    if with_p:
+        out[f"{prefix}_p_value"] = "DOUBLE"
+    return out
+
+
+def q_value_column_types(q_column: str = "adjusted_q_value") -> dict[str, str]:
+    """Column declarations of what add_q_values writes."""
+    return {q_column: "DOUBLE", "significant": "BOOLEAN", "fdr_family": "VARCHAR", "fdr_family_size": "INTEGER"}
 
 
 def make_effect(
@@ -152,4 +162,7 @@ def sign_for(direction: str) -> int:
     return -1 if direction == "lower" else 1
 
 
-__all__ = ["Effect", "make_effect", "add_q_values", "finalize", "sign_for", "LOG"]
+__all__ = [
+    "EFFECT_FIELDS", "Effect", "make_effect", "effect_column_types", "q_value_column_types", "add_q_values",
+    "finalize", "sign_for", "LOG",
+]

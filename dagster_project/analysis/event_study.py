@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .effects import finalize, make_effect
+from .effects import effect_column_types, finalize, make_effect
 from .panel import (
     build_campaign_panels,
     campaign_cohorts,
@@ -50,16 +50,7 @@ EVENT_STUDY_COLUMNS: dict[str, str] = {
     "plain_change_ci_low": "DOUBLE",
     "plain_change_ci_high": "DOUBLE",
     "plain_improvement": "DOUBLE",
-    "adjusted_estimate": "DOUBLE",
-    "adjusted_se": "DOUBLE",
-    "adjusted_df": "DOUBLE",
-    "adjusted_lift": "DOUBLE",
-    "adjusted_lift_ci_low": "DOUBLE",
-    "adjusted_lift_ci_high": "DOUBLE",
-    "adjusted_improvement": "DOUBLE",
-    "adjusted_improvement_ci_low": "DOUBLE",
-    "adjusted_improvement_ci_high": "DOUBLE",
-    "adjusted_p_value": "DOUBLE",
+    **effect_column_types("adjusted"),
     "insufficient_data": "BOOLEAN",
     "zero_variance": "BOOLEAN",
     "reason": "VARCHAR",

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .effects import add_q_values, finalize, make_effect
+from .effects import add_q_values, effect_column_types, finalize, make_effect, q_value_column_types
 from .panel import (
     EXCLUSION_REASONS,
     Cohort,
@@ -89,20 +89,8 @@ TRAINING_IMPACT_COLUMNS: dict[str, str] = {
     "comparison_before": "DOUBLE",
     "comparison_after": "DOUBLE",
     "comparison_change": "DOUBLE",
-    "adjusted_estimate": "DOUBLE",
-    "adjusted_se": "DOUBLE",
-    "adjusted_df": "DOUBLE",
-    "adjusted_lift": "DOUBLE",
-    "adjusted_lift_ci_low": "DOUBLE",
-    "adjusted_lift_ci_high": "DOUBLE",
-    "adjusted_improvement": "DOUBLE",
-    "adjusted_improvement_ci_low": "DOUBLE",
-    "adjusted_improvement_ci_high": "DOUBLE",
-    "adjusted_p_value": "DOUBLE",
-    "adjusted_q_value": "DOUBLE",
-    "significant": "BOOLEAN",
-    "fdr_family": "VARCHAR",
-    "fdr_family_size": "INTEGER",
+    **effect_column_types("adjusted"),
+    **q_value_column_types(),
     "pretrend_estimate": "DOUBLE",
     "pretrend_p_value": "DOUBLE",
     "pretrend_failed": "BOOLEAN",

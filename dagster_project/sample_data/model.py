@@ -294,9 +294,19 @@ def outcome_rates(kind, q: dict):
     return np.maximum(lam, 0.0)
 
 
-def expected_indicators(kind: int, q: dict, churn_hazard: float) -> dict[str, float | None]:
+def expected_indicators(
+    kind: int, q: dict, churn_hazard: float, placed: tuple[float, float] = (1.0, 1.0)
+) -> dict[str, float | None]:
     """Expected value of each registry indicator for one advisor with parameters q (scalars),
-    as the generator draws them (follow-up link failures and chance repeats ignored)."""
+    as the generator draws them.
+
+    placed = (p48, p7): probability that a planned follow-up of the first class (within 48 h:
+    inbound u48, outbound redials after no answer) / of the second (48 h - 7 d) is actually
+    placed. The generator draws a follow-up class per contact, then `_link` gives it a later
+    contact of the campaign in its window, which fails for some (windows over nights and closed
+    days, later contacts already taken): a failed follow-up leaves the contact resolved and not
+    followed. The generator measures these shares and passes them (generator._truth)."""
+    p48, p7 = placed
     lam = outcome_rates(kind, q)
     ok = applicable(kind)
     handled = lam[1:].sum()
@@ -316,10 +326,11 @@ def expected_indicators(kind: int, q: dict, churn_hazard: float) -> dict[str, fl
     else:
         attr = b90
     if out:
-        followed = (lam[O_NA] * OUT_REDIAL_NA + lam[O_ARG] * OUT_CALLBACK_ARGUED
-                    + (lam.sum() - lam[O_NA] - lam[O_ARG]) * OUT_OTHER_FOLLOWUP) / lam.sum()
+        redial = OUT_REDIAL_NA * (OUT_REDIAL_NA_48H_SHARE * p48 + (1 - OUT_REDIAL_NA_48H_SHARE) * p7)
+        followed = (lam[O_NA] * redial + lam[O_ARG] * OUT_CALLBACK_ARGUED * p7
+                    + (lam.sum() - lam[O_NA] - lam[O_ARG]) * OUT_OTHER_FOLLOWUP * p7) / lam.sum()
     else:
-        followed = q["u48"] + q["u7"]
+        followed = q["u48"] * p48 + q["u7"] * p7
     v = {
         "gatekeeper_block_rate": float(q["g"]),
         "argued_contacts_per_hour": float(lam[list(ARGUED_OUTCOMES)].sum()),
@@ -329,7 +340,7 @@ def expected_indicators(kind: int, q: dict, churn_hazard: float) -> dict[str, fl
         "revenue_per_sale": float(revenue / sales) if sales > 0 else None,
         "additional_sales_per_hour": float(additional),
         "service_attach_rate": float(q["sa"]),
-        "fcr_d2_rate": float(1 - q["u48"]),
+        "fcr_d2_rate": float(1 - q["u48"] * p48),
         "repeat_contact_rate": float(followed),
         "withdrawal_rate": float(q["w"]),
         "attrition_rate": float(attr),

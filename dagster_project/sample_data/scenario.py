@@ -51,6 +51,11 @@ class Scenario:
 
     # --- volumes & delivery ------------------------------------------------------------
     hours_per_day: float = 6.3
+    # Multiplies every per-hour contact rate (handled, no-answer, argued, sales, retentions,
+    # additional sales): 2.0 doubles the contacts of each advisor-hour at the same shares and
+    # conversion rates (per-hour indicators and their truth scale with it). For volume tests:
+    # size 10 x contact_volume 2 ~ 2,000 seats and 20.7 million contacts a year.
+    contact_volume: float = 1.0
     other_programmes: bool = True  # also write 'onboarding' training rows for new hires
     redeliver_updates: bool = True  # late withdrawals/cancellations/churns re-delivered later
 
