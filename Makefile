@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 SAMPLE_LANDING := data/landing
 
-.PHONY: help setup demo run sample-data summary ui test real report docs sql clean
+.PHONY: help setup demo run sample-data summary ui test real report docs sql bench clean
 
 help:
 	@echo "make demo   - set up, generate sample data, run the whole pipeline through Dagster"
@@ -25,13 +25,17 @@ help:
 	@echo "make report - HTML report + Excel workbook from the published copy"
 	@echo "make sql    - read-only SQL shell on the published copy"
 	@echo "make docs   - dbt docs, offline"
+	@echo "make bench  - performance benchmark at 20 M contacts/year (BENCH_ARGS=\"--size 1 --years 1 --runs 1\" for a quick one)"
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# --compile-bytecode: every process start (dbt, Dagster, tests) reads .pyc files instead of
+# compiling the packages' sources again, which it must where PYTHONDONTWRITEBYTECODE is set
+# (about 5 s of CPU per dbt or Dagster process start: docs/performance.md).
 .venv/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 setup: .venv/.synced
@@ -78,6 +82,12 @@ sql: setup
 
 ui: setup
 	$(RUN) dagster dev -w workspace.yaml
+
+# Performance benchmark (docs/performance.md): generated data cached under data/bench/.
+BENCH_ARGS ?=
+bench: export CR_DEMO := 1
+bench: setup
+	$(RUN) python scripts/bench.py $(BENCH_ARGS)
 
 test: export CR_DEMO := 1
 test: setup

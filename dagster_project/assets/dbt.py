@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from dagster_project.catalog import GROUPS, WAREHOUSE_WRITER_POOL, owners
 from dagster_project.resources import WarehouseResource, dbt_project
+from dagster_project.settings import DBT_BUILD_ARGS
 from dagster_project.warehouse import write_lock
 
 
@@ -41,4 +42,4 @@ translator = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_check
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build`: seeds, models and their tests (tests surface as asset checks)."""
     with write_lock(warehouse.path):
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(list(DBT_BUILD_ARGS), context=context).stream()
