@@ -225,7 +225,8 @@
     that are not tombstones. A tombstone is a batch row whose config tombstone_column is NULL:
     it only deletes. A NULL in the LAST key column of a tombstone deletes every row matching
     the other key columns (e.g. a whole campaign). The first key column also bounds the delete
-    with the batch's min/max, so that a target clustered on it is only partly scanned. -#}
+    with the batch's min/max as literals (the temp table exists when this renders), so that a
+    target clustered on it is only partly scanned. -#}
 {% macro get_incremental_replace_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set temp = arg_dict['temp_relation'] -%}
@@ -240,8 +241,7 @@
         select 1 from {{ temp }} as batch
         where {% for column in key %}batch.{{ column }} = {{ target }}.{{ column }}{{ " and " if not loop.last }}{% endfor %}
     )
-    and {{ target }}.{{ first }} >= (select min({{ first }}) from {{ temp }})
-    and {{ target }}.{{ first }} <= (select max({{ first }}) from {{ temp }});
+    and {{ literal_range_filter(target ~ '.' ~ first, first, temp) }};
     {%- if key | length > 1 %}
 
     delete from {{ target }}
@@ -272,18 +272,68 @@
 {% endmacro %}
 
 
+{#- The incremental scope of a mart (fct_advisor_campaign_daily, or _monthly with
+    month_grain): `whole_campaigns`, the campaigns rebuilt whole (a Jinja list), and
+    `affected_days`, a query of the (campaign_id, activity_date) pairs logged in
+    int_affected_days since the mart last ran (activity_date: the day, or the first day of its
+    month). Empty outside an incremental run. The models declare
+    `-- depends_on: ref('int_affected_days'), ref('int_campaigns')`. -#}
+{% macro mart_incremental_scope(month_grain=false) %}
+    {%- set scope = {'whole_campaigns': [], 'affected_days': none} -%}
+    {%- if is_incremental() -%}
+        {%- set state = incremental_state() -%}
+        {%- set since = state_batch_literal(state) -%}
+        {%- set day = 'cast(' ~ dbt.date_trunc('month', 'activity_date') ~ ' as date)' if month_grain else 'activity_date' -%}
+        {%- do scope.update({'affected_days':
+            '(select distinct campaign_id, ' ~ day ~ ' as activity_date from ' ~ ref('int_affected_days')
+            ~ ' where batch_id > ' ~ since ~ ' and activity_date is not null)'}) -%}
+        {%- if execute -%}
+            {%- if state is none -%}
+                {%- set query = "select campaign_id from " ~ ref('int_campaigns') -%}
+            {%- else -%}
+                {%- set query = "select distinct campaign_id from " ~ ref('int_affected_days')
+                    ~ " where batch_id > " ~ since ~ " and activity_date is null" -%}
+            {%- endif -%}
+            {%- do scope.update({'whole_campaigns': run_query(query).columns[0].values() | list}) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(scope) }}
+{% endmacro %}
+
+
 {#- WHERE clause of an incremental mart run: the rows credited to an affected (campaign, day)
-    (CTE affected_days: campaign_id, activity_date) or to a campaign rebuilt whole (a Jinja
-    list). Nothing in a full run. -#}
-{% macro affected_days_filter(campaign_column, date_column, whole_campaigns) -%}
+    (CTE affected_days, built from scope.affected_days) or to a campaign rebuilt whole
+    (scope.whole_campaigns). The dates are bounded by literals (literal_range_filter), so the
+    scan of a table clustered in time skips the rest of history. Nothing in a full run. -#}
+{% macro affected_days_filter(campaign_column, date_column, scope) -%}
     {%- if is_incremental() -%}
     where (
-        {{ in_text_list(campaign_column, whole_campaigns) }}
+        {{ in_text_list(campaign_column, scope.whole_campaigns) }}
         or (
-            {{ date_column }} >= (select min(activity_date) from affected_days)
-            and {{ date_column }} <= (select max(activity_date) from affected_days)
+            {{ literal_range_filter(date_column, 'activity_date', scope.affected_days) }}
             and ({{ campaign_column }}, {{ date_column }}) in (select campaign_id, activity_date from affected_days)
         )
     )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- `expr between <lo> and <hi>`, the bounds being the min and max of `column` over
+    `relation` (a relation or a parenthesised query) read when the model runs, written as
+    literals: DuckDB prunes a table's row groups on literal bounds (min/max zone maps) but not on
+    scalar subqueries, so `key >= (select min(key) from batch)` scans the whole table and a
+    nightly lookup by key grows with history (docs/performance.md). FALSE when the relation is
+    empty. Other adapters, and parsing, keep the subquery form (same result). -#}
+{% macro literal_range_filter(expr, column, relation) -%}
+    {%- if execute and target.type == 'duckdb' -%}
+        {%- set row = run_query('select cast(min(' ~ column ~ ') as varchar), cast(max(' ~ column ~ ') as varchar), typeof(min(' ~ column ~ ')) from ' ~ relation ~ ' as bounded').rows[0] -%}
+        {%- if row[0] is none -%}
+            1 = 0
+        {%- else -%}
+            {{ expr }} between cast('{{ row[0] | replace("'", "''") }}' as {{ row[2] }}) and cast('{{ row[1] | replace("'", "''") }}' as {{ row[2] }})
+        {%- endif -%}
+    {%- else -%}
+        {{ expr }} >= (select min({{ column }}) from {{ relation }} as bounded)
+        and {{ expr }} <= (select max({{ column }}) from {{ relation }} as bounded)
     {%- endif -%}
 {%- endmacro %}

@@ -53,8 +53,7 @@ previous as (
 
     select this.contact_id, this.campaign_id, this.customer_id, this.started_at
     from {{ this }} as this
-    where this.contact_id >= (select min(contact_id) from changed)
-        and this.contact_id <= (select max(contact_id) from changed)
+    where {{ literal_range_filter('this.contact_id', 'contact_id', '(select contact_id from ' ~ ref('int_contacts') ~ ' where _batch_id > ' ~ since ~ ')') }}
         and this.contact_id in (select contact_id from changed)
 
 ),
@@ -199,11 +198,11 @@ candidates as (
 
 existing as (
 
+    -- a join, not IN: DuckDB then prunes the scan with the candidates' key range at run time
     select this.*
     from {{ this }} as this
-    where this.contact_id >= (select min(contact_id) from candidates)
-        and this.contact_id <= (select max(contact_id) from candidates)
-        and this.contact_id in (select contact_id from candidates)
+    inner join (select distinct contact_id from candidates) as candidate_keys
+        on this.contact_id = candidate_keys.contact_id
 
 )
 

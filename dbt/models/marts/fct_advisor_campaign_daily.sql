@@ -16,29 +16,15 @@
     model last ran are deleted and rebuilt from the intermediate rows (strategy 'replace':
     every affected pair gets a placeholder row with a NULL advisor_id, which only deletes;
     a NULL day deletes the whole campaign). Days not affected are never read nor rewritten. -#}
-{%- set whole_campaigns = [] -%}
-{%- if is_incremental() -%}
-    {%- set state = incremental_state() -%}
-    {%- set since = state_batch_literal(state) -%}
-    {%- if execute -%}
-        {%- if state is none -%}
-            {%- set query = "select campaign_id from " ~ ref('int_campaigns') -%}
-        {%- else -%}
-            {%- set query = "select distinct campaign_id from " ~ ref('int_affected_days')
-                ~ " where batch_id > " ~ since ~ " and activity_date is null" -%}
-        {%- endif -%}
-        {%- set whole_campaigns = run_query(query).columns[0].values() | list -%}
-    {%- endif -%}
-{%- endif %}
+{%- set scope = mart_incremental_scope() -%}
+{%- set whole_campaigns = scope.whole_campaigns -%}
 
 with
 {%- if is_incremental() %}
 
 affected_days as (
 
-    select distinct campaign_id, activity_date
-    from {{ ref('int_affected_days') }}
-    where batch_id > {{ since }} and activity_date is not null
+    select * from {{ scope.affected_days }} as logged
 
 ),
 {%- endif %}
@@ -52,7 +38,7 @@ hours_daily as (
         sum(logged_seconds) as logged_seconds
 
     from {{ ref('int_production_hours') }}
-    {{ affected_days_filter('campaign_id', 'work_date', whole_campaigns) }}
+    {{ affected_days_filter('campaign_id', 'work_date', scope) }}
     group by advisor_id, campaign_id, work_date
 
 ),
@@ -79,7 +65,7 @@ contacts_daily as (
         sum(case when is_churned then 1 else 0 end) as churned_contacts
 
     from {{ ref('int_contact_flags') }}
-    {{ affected_days_filter('campaign_id', 'activity_date', whole_campaigns) }}
+    {{ affected_days_filter('campaign_id', 'activity_date', scope) }}
     {{ 'and' if is_incremental() else 'where' }} advisor_id is not null
     group by advisor_id, campaign_id, activity_date
 
@@ -102,7 +88,7 @@ sales_daily as (
         sum(case when is_surviving then 1 else 0 end) as surviving_sales
 
     from {{ ref('int_sale_flags') }}
-    {{ affected_days_filter('campaign_id', 'activity_date', whole_campaigns) }}
+    {{ affected_days_filter('campaign_id', 'activity_date', scope) }}
     group by advisor_id, campaign_id, activity_date
 
 ),
@@ -122,7 +108,7 @@ surveys_daily as (
         sum(case when is_nps_detractor then 1 else 0 end) as nps_detractors
 
     from {{ ref('int_survey_answers') }}
-    {{ affected_days_filter('campaign_id', 'activity_date', whole_campaigns) }}
+    {{ affected_days_filter('campaign_id', 'activity_date', scope) }}
     {{ 'and' if is_incremental() else 'where' }} advisor_id is not null
     group by advisor_id, campaign_id, activity_date
 

@@ -13,30 +13,15 @@
     int_affected_days since this model last ran are deleted and rebuilt from the daily rows
     (placeholder rows with a NULL advisor_id delete them first; strategy 'replace'). -#}
 {%- set summed = advisor_campaign_component_columns() -%}
-{%- set whole_campaigns = [] -%}
-{%- if is_incremental() -%}
-    {%- set state = incremental_state() -%}
-    {%- set since = state_batch_literal(state) -%}
-    {%- if execute -%}
-        {%- if state is none -%}
-            {%- set query = "select campaign_id from " ~ ref('int_campaigns') -%}
-        {%- else -%}
-            {%- set query = "select distinct campaign_id from " ~ ref('int_affected_days')
-                ~ " where batch_id > " ~ since ~ " and activity_date is null" -%}
-        {%- endif -%}
-        {%- set whole_campaigns = run_query(query).columns[0].values() | list -%}
-    {%- endif -%}
-{%- endif %}
+{%- set scope = mart_incremental_scope(month_grain=true) -%}
+{%- set whole_campaigns = scope.whole_campaigns -%}
 
 with
 {%- if is_incremental() %}
 
 affected_days as (
 
-    -- the affected months, as their first day
-    select distinct campaign_id, cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as activity_date
-    from {{ ref('int_affected_days') }}
-    where batch_id > {{ since }} and activity_date is not null
+    select * from {{ scope.affected_days }} as logged
 
 ),
 {%- endif %}
@@ -61,7 +46,7 @@ components as (
         cast(count(*) as {{ dbt.type_bigint() }}) as active_days
 
     from {{ ref('fct_advisor_campaign_daily') }}
-    {{ affected_days_filter('campaign_id', 'month', whole_campaigns) }}
+    {{ affected_days_filter('campaign_id', 'month', scope) }}
     group by advisor_id, campaign_id, month
 
 )
