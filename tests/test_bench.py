@@ -41,7 +41,7 @@ def test_measure_reports_time_and_peak_memory_of_the_child(bench, tmp_path):
 def test_data_split_history_plus_night_is_the_generated_data(bench, tmp_path):
     a = argparse.Namespace(size=0.05, volume=1.0, years=[1], months=12, seed=3, scenario="default",
                            start="2023-12-01", data_dir=tmp_path)
-    data = bench.prepare_data(a, tmp_path / "log")
+    data = bench.prepare_data(a)
     assert data.night_day == "2024-11-30"  # a Saturday here; the default start ends on a Monday
     con = duckdb.connect()
     gen = data.root / "generated"
@@ -59,7 +59,7 @@ def test_data_split_history_plus_night_is_the_generated_data(bench, tmp_path):
     # the static tables are in both folders; cached: a second call reuses the data
     assert (data.histories[1] / "advisors" / "advisors.parquet").exists()
     assert (data.nightly[1] / "advisors" / "advisors.parquet").exists()
-    again = bench.prepare_data(a, tmp_path / "log")
+    again = bench.prepare_data(a)
     assert again.root == data.root
 
 

@@ -39,13 +39,13 @@
 {%- set full_campaigns = changed_campaigns(state, settings) if state is not none else (settings.campaigns.keys() | list) -%}
 {%- set consumer_since = state_batch_literal(incremental_state('int_affected_days')) -%}
 {%- set attrition_days = var('attrition_window_days') | int -%}
+{%- set changed_rows = '(select * from ' ~ ref('int_contacts') ~ ' where _batch_id > ' ~ since ~ ')' -%}
 
 with
 
 changed as (
 
-    select * from {{ ref('int_contacts') }}
-    where _batch_id > {{ since }}
+    select * from {{ changed_rows }} as changed_contacts
 
 ),
 
@@ -53,7 +53,7 @@ previous as (
 
     select this.contact_id, this.campaign_id, this.customer_id, this.started_at
     from {{ this }} as this
-    where {{ literal_range_filter('this.contact_id', 'contact_id', '(select contact_id from ' ~ ref('int_contacts') ~ ' where _batch_id > ' ~ since ~ ')') }}
+    where {{ literal_range_filter('this.contact_id', 'contact_id', changed_rows) }}
         and this.contact_id in (select contact_id from changed)
 
 ),
@@ -198,7 +198,8 @@ candidates as (
 
 existing as (
 
-    -- a join, not IN: DuckDB then prunes the scan with the candidates' key range at run time
+    -- a join, not IN: DuckDB filters the scan with the candidates' keys while reading (0.6 s
+    -- vs 1.9 s at 20 M rows) but still reads the whole table (docs/performance.md)
     select this.*
     from {{ this }} as this
     inner join (select distinct contact_id from candidates) as candidate_keys
