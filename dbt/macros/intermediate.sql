@@ -102,18 +102,47 @@
 {% endmacro %}
 
 
+{#- The keys of `rows` that occur more than once (any delivery, valid or not): only their rows
+    can be conflicting duplicates or older versions of a key. A narrow aggregate on the key
+    columns: the windows of the duplicate check and of the latest version then only sort these
+    rows, not every row (most keys arrive once: at 20 M contacts a year the two windows over
+    every row were half of int_contacts, docs/performance.md). -#}
+{% macro repeated_landing_keys(table_name, rows) %}
+    {%- set key = natural_key(table_name) -%}
+    select {{ key | join(', ') }}
+    from {{ rows }}
+    group by {{ key | join(', ') }}
+    having count(*) > 1
+{%- endmacro %}
+
+
 {#- The rows of `rows` (staging-shaped: contract columns, _delivery_id, _line, _is_valid)
     that are valid, with _content_hash and _reject_column / _reject_reason / _check_stage set
     for rows rejected by reference or duplicate-key checks (NULL when accepted). The duplicate
-    check looks at every valid row of the same key and delivery, whatever its references. -#}
-{% macro checked_landing_rows(table_name, rows, bound_lookups=false) %}
+    check looks at every valid row of the same key and delivery, whatever its references.
+    part: 'all', or only the rows of keys that occur once ('single') or more than once
+    ('repeated') in `rows`; repeated_keys: a relation holding repeated_landing_keys(rows)
+    (computed here when not given). -#}
+{% macro checked_landing_rows(table_name, rows, bound_lookups=false, part='all', repeated_keys=none) %}
     {%- set columns = contract_column_names(table_name) -%}
     {%- set key = natural_key(table_name) -%}
     {%- set checks = landing_reference_checks(table_name, rows='valid_rows' if bound_lookups else none, since=-1) -%}
     {%- set qualified_columns = [] -%}
     {%- for column in columns -%}{%- do qualified_columns.append('r.' ~ column) -%}{%- endfor -%}
+    {%- set branches = ['single', 'repeated'] if part == 'all' else [part] -%}
 
     with
+    {%- if repeated_keys is none %}
+    {%- set repeated_keys = 'repeated_keys' %}
+
+    repeated_keys as (
+
+        {{ repeated_landing_keys(table_name, rows) | indent(8) }}
+
+    ),
+    {%- endif %}
+
+    {%- if bound_lookups %}
 
     valid_rows as (
 
@@ -121,8 +150,10 @@
         where _is_valid
 
     ),
+    {%- endif %}
+    {%- for branch in branches %}
 
-    referenced as (
+    {{ branch }}_referenced as (
 
         select
             r.*,
@@ -137,25 +168,44 @@
             {%- endif %}
             {{ content_hash(qualified_columns) }} as _content_hash
 
-        from valid_rows as r
+        -- `rows` again, not a shared CTE: DuckDB would materialise a CTE read by both branches
+        from {{ rows }} as r
         {%- for join in checks.joins %}
         left join {{ join.relation }} as {{ join.alias }}
             on {{ join.on }}
         {%- endfor %}
+        where r._is_valid
+            and {{ "not " if branch == 'single' }}exists (
+            select 1 from {{ repeated_keys }} as repeated
+            where {% for column in key %}repeated.{{ column }} is not distinct from r.{{ column }}{{ " and " if not loop.last }}{% endfor %}
+        )
 
     ),
+    {%- endfor %}
 
     keyed as (
+        {%- if 'single' in branches %}
+
+        -- a key that occurs once has no duplicate
+        select single_referenced.*, false as _is_conflicting_duplicate
+        from single_referenced
+        {%- endif %}
+        {%- if part == 'all' %}
+
+        union all
+        {%- endif %}
+        {%- if 'repeated' in branches %}
 
         select
-            referenced.*,
+            repeated_referenced.*,
             min(_content_hash) over same_key_same_delivery
                 <> max(_content_hash) over same_key_same_delivery as _is_conflicting_duplicate
 
-        from referenced
+        from repeated_referenced
         window same_key_same_delivery as (
             partition by {{ key | join(', ') }}, _delivery_id
         )
+        {%- endif %}
 
     )
 
@@ -197,18 +247,26 @@
     skips. `existing` (optional): the model's current rows; for surveys, the keys of a
     question whose definition changed are added to `extra_touched_keys` (rechecked).
     Emits a trailing comma. -#}
-{% macro landing_candidate_ctes(table_name, watermark, upto, since, existing=none) %}
-    {%- set key = natural_key(table_name) -%}
-    {%- set checks = landing_reference_checks(table_name, since=since) -%}
+{#- The referenced keys (advisor, campaign, contact, question) that are new since batch `since`
+    and referenced by `table_name`, read when the model runs: [{column, relation, min, max}],
+    empty on most nights. -#}
+{% macro active_new_keys(table_name, since) %}
     {%- set active = [] -%}
     {%- if execute -%}
-        {%- for new in checks.new_keys -%}
+        {%- for new in landing_reference_checks(table_name, since=since).new_keys -%}
             {%- set found = run_query("select count(*), min(new_key), max(new_key) from (" ~ new.relation ~ ") as new_keys").rows[0] -%}
             {%- if found[0] > 0 -%}
                 {%- do active.append({'column': new.column, 'relation': new.relation, 'min': found[1], 'max': found[2]}) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
+    {{ return(active) }}
+{% endmacro %}
+
+
+{% macro landing_candidate_ctes(table_name, watermark, upto, since, existing=none, active=none) %}
+    {%- set key = natural_key(table_name) -%}
+    {%- set active = active if active is not none else active_new_keys(table_name, since) -%}
     {%- set raw_table = graph_relation('source.' ~ project_name ~ '.raw.' ~ table_name) if execute else none -%}
 
 {#- the staging view is read in each CTE (never through a shared CTE, which DuckDB would
@@ -310,23 +368,47 @@ extra_touched_keys as (
 
 with
 
-checked as (
+repeated_keys as (
 
-    {{ checked_landing_rows(table_name, ref('stg_' ~ table_name)) }}
+    {{ repeated_landing_keys(table_name, ref('stg_' ~ table_name)) }}
 
 ),
 
-ranked as (
+-- a key delivered once: its row, when accepted
+single_rows as (
 
-    select
-        checked.*,
-        row_number() over (
-            partition by {{ key | join(', ') }}
-            order by _delivery_id desc, _line desc
-        ) as _version_rank
+    {{ checked_landing_rows(table_name, ref('stg_' ~ table_name), part='single', repeated_keys='repeated_keys') }}
 
-    from checked
+),
+
+-- a key delivered several times: its latest accepted version
+repeated_rows as (
+
+    {{ checked_landing_rows(table_name, ref('stg_' ~ table_name), part='repeated', repeated_keys='repeated_keys') }}
+
+),
+
+current_rows as (
+
+    select single_rows.*, 1 as _version_rank
+    from single_rows
     where _reject_reason is null
+
+    union all
+
+    select *
+    from (
+        select
+            repeated_rows.*,
+            row_number() over (
+                partition by {{ key | join(', ') }}
+                order by _delivery_id desc, _line desc
+            ) as _version_rank
+
+        from repeated_rows
+        where _reject_reason is null
+    ) as ranked
+    where _version_rank = 1
 
 )
 
@@ -344,9 +426,8 @@ select
     {{ unknown_previous_date() }} as _prev_{{ column }}
     {%- endfor %}
 
-from ranked
-where _version_rank = 1
-{%- if table_name in clustered_landing_tables() %}
+from current_rows
+{% if table_name in clustered_landing_tables() %}
 {#- clustered on the key: incremental lookups by key (bounded by the batch's min/max key)
     then skip most of the table -#}
 order by {{ key | join(', ') }}
@@ -374,9 +455,12 @@ order by {{ key | join(', ') }}
     {%- set consumer_since = state_batch_literal(consumer_state) -%}
     {%- set recheck_existing = (table_name == 'surveys') -%}
 
+    {%- set upto = max_raw_delivery_id() -%}
+    {%- set active = active_new_keys(table_name, since) -%}
+
 with
 
-{{ landing_candidate_ctes(table_name, watermark, max_raw_delivery_id(), since, existing=this) }}
+{{ landing_candidate_ctes(table_name, watermark, upto, since, existing=this, active=active) }}
 
 checked as (
 
@@ -413,8 +497,14 @@ existing as (
 
     select current_rows.*
     from {{ this }} as current_rows
+    {%- if active %}
     where {{ key[0] }} >= (select min({{ key[0] }}) from touched_keys)
         and {{ key[0] }} <= (select max({{ key[0] }}) from touched_keys)
+    {%- else %}
+    -- no rescan (most nights): the touched keys are those of the new deliveries, whose key
+    -- range is read when the model runs and written as literals (other row groups skipped)
+    where {{ literal_range_filter('current_rows.' ~ key[0], key[0], '(select ' ~ key[0] ~ ' from ' ~ ref('stg_' ~ table_name) ~ ' where _delivery_id > ' ~ watermark ~ ' and _delivery_id <= ' ~ upto ~ ')') }}
+    {%- endif %}
         and exists (
             select 1 from touched_keys
             where {% for column in key %}touched_keys.{{ column }} = current_rows.{{ column }}{{ " and " if not loop.last }}{% endfor %}
