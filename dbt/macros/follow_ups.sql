@@ -15,47 +15,61 @@
 {%- endmacro %}
 
 
-{#- The rows of `contacts` (int_contacts-shaped) with their next contacts (window
-    functions over campaign x customer ordered by start, then contact id), local activity
-    date, churn date and horizon. Windows never see rows outside `contacts`: pass every
-    contact of a customer from the earliest one whose flags are wanted up to one follow-up
-    window after the latest one. -#}
+{#- The rows of `contacts` (int_contacts-shaped, one row per contact_id) with their next
+    contacts (window functions over campaign x customer ordered by start, then contact id),
+    local activity date, churn date and horizon. Windows never see rows outside `contacts`:
+    pass every contact of a customer from the earliest one whose flags are wanted up to one
+    follow-up window after the latest one.
+    The windows run on the few columns they need, for identified customers only, and are
+    joined back to `contacts` by id: sorting the whole rows took twice as long, and the rows
+    keep the order of `contacts` (int_contacts is stored in id order, so int_contact_flags is
+    too without a sort of its own: docs/performance.md). -#}
 {% macro sequenced_contacts(contacts) %}
     {%- set window_hours = follow_up_window_hours() -%}
-    select
-        sequenced.*,
-        {{ to_local_date('sequenced.started_at', 'campaigns.timezone') }} as activity_date,
-        horizon.data_end_at,
-        customers.churned_on
+    with
 
-    from (
+    next_contacts as (
+
         select
-            contacts.*,
+            contact_id,
             case
-                when contacts.customer_id is not null
-                    and lead(contacts.started_at) over customer_sequence
-                        <= {{ dbt.dateadd('hour', window_hours, 'contacts.started_at') }}
-                    then lead(contacts.started_at) over customer_sequence
+                when lead(started_at) over customer_sequence
+                    <= {{ dbt.dateadd('hour', window_hours, 'started_at') }}
+                    then lead(started_at) over customer_sequence
             end as next_contact_started_at,
             -- the next INBOUND contact: the earliest inbound start among the following rows
             -- (same sort as the lead above: one pass)
-            min(case when contacts.direction = 'inbound' then contacts.started_at end) over (
+            min(case when direction = 'inbound' then started_at end) over (
                 customer_sequence rows between 1 following and unbounded following
             ) as next_inbound_any_started_at
 
-        from {{ contacts }} as contacts
+        from {{ contacts }} as identified
+        where customer_id is not null
         window customer_sequence as (
-            partition by contacts.campaign_id, contacts.customer_id
-            order by contacts.started_at, contacts.contact_id
+            partition by campaign_id, customer_id
+            order by started_at, contact_id
         )
-    ) as sequenced
+
+    )
+
+    select
+        contacts.*,
+        next_contacts.next_contact_started_at,
+        next_contacts.next_inbound_any_started_at,
+        {{ to_local_date('contacts.started_at', 'campaigns.timezone') }} as activity_date,
+        horizon.data_end_at,
+        customers.churned_on
+
+    from {{ contacts }} as contacts
+    left join next_contacts
+        on contacts.contact_id = next_contacts.contact_id
     inner join {{ ref('int_campaigns') }} as campaigns
-        on sequenced.campaign_id = campaigns.campaign_id
+        on contacts.campaign_id = campaigns.campaign_id
     inner join {{ ref('int_data_horizon') }} as horizon
-        on sequenced.campaign_id = horizon.campaign_id
+        on contacts.campaign_id = horizon.campaign_id
     left join {{ ref('int_customers') }} as customers
-        on sequenced.customer_id = customers.customer_id
-        and sequenced.campaign_id = customers.campaign_id
+        on contacts.customer_id = customers.customer_id
+        and contacts.campaign_id = customers.campaign_id
 {%- endmacro %}
 
 

@@ -337,3 +337,28 @@
         and {{ expr }} <= (select max({{ column }}) from {{ relation }} as bounded)
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The minimum of `column` over `relation`, as SQL for a lower bound (at_or_after): on DuckDB
+    read when the model runs and written as a literal (see literal_range_filter), '' when the
+    relation is empty; elsewhere a scalar subquery. Read it once, use it in several filters. -#}
+{% macro literal_minimum(column, relation) -%}
+    {%- if execute and target.type == 'duckdb' -%}
+        {%- set row = run_query('select cast(min(' ~ column ~ ') as varchar), typeof(min(' ~ column ~ ')) from ' ~ relation ~ ' as bounded').rows[0] -%}
+        {{ return('' if row[0] is none else "cast('" ~ (row[0] | replace("'", "''")) ~ "' as " ~ row[1] ~ ")") }}
+    {%- else -%}
+        {{ return('(select min(' ~ column ~ ') from ' ~ relation ~ ' as bounded)') }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- `expr >= minimum` (literal_minimum); no bound when the minimum is unknown (empty set). -#}
+{% macro at_or_after(expr, minimum) -%}
+    {%- if minimum == '' -%}
+        1 = 1
+    {%- elif target.type == 'duckdb' -%}
+        {{ expr }} >= {{ minimum }}
+    {%- else -%}
+        {{ expr }} >= coalesce({{ minimum }}, {{ expr }})
+    {%- endif -%}
+{%- endmacro %}

@@ -41,8 +41,7 @@
 {%- set attrition_days = var('attrition_window_days') | int -%}
 {%- set changed_rows = '(select * from ' ~ ref('int_contacts') ~ ' where _batch_id > ' ~ since ~ ')' -%}
 
-with
-
+{%- set seed_ctes -%}
 changed as (
 
     select * from {{ changed_rows }} as changed_contacts
@@ -96,7 +95,24 @@ seeds as (
         end as upper_at
     from customer_changes
 
-),
+)
+{%- endset -%}
+{%- set max_window_hours = [var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] | max -%}
+{#- Every contact this run reads or rewrites (a whole-campaign recompute aside) started at or
+    after the earliest of: a seed span's start, a changed contact's start (new or stored), a
+    horizon move minus the longest window. Read when the model runs and written as a literal,
+    it lets the scans of int_contacts and of this table skip the row groups of older contacts
+    (a scalar subquery would not: docs/performance.md), so a night costs the same whatever the
+    length of history. -#}
+{%- set earliest_start = literal_minimum('lower_at', '(with ' ~ seed_ctes ~ '
+    select lower_at from seeds
+    union all select started_at from changed
+    union all select started_at from previous
+    union all select ' ~ dbt.dateadd('hour', -max_window_hours, 'lower_at') ~ ' from ' ~ horizon_moves_relation(state, settings) ~ ' as moves)') %}
+
+with
+
+{{ seed_ctes }},
 
 pair_spans as (
 
@@ -114,7 +130,7 @@ input_rows as (
     inner join pair_spans
         on contacts.campaign_id = pair_spans.campaign_id
         and contacts.customer_id = pair_spans.customer_id
-    where contacts.started_at >= (select min(lower_at) from pair_spans)
+    where {{ at_or_after('contacts.started_at', earliest_start) }}
         and contacts.started_at >= pair_spans.lower_at
         and contacts.started_at <= {{ dbt.dateadd('hour', window_hours, 'pair_spans.upper_at') }}
         and {{ not_in_text_list('contacts.campaign_id', full_campaigns) }}
@@ -167,7 +183,7 @@ matured as (
         on this.campaign_id = horizon_moves.campaign_id
     inner join {{ ref('int_data_horizon') }} as horizon
         on this.campaign_id = horizon.campaign_id
-    where this.started_at > {{ dbt.dateadd('hour', -([var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] | max), '(select min(lower_at) from horizon_moves)') }}
+    where {{ at_or_after('this.started_at', earliest_start) }}
         and this.customer_id is not null
         and (
             {%- for hours in [var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] %}
@@ -199,11 +215,14 @@ candidates as (
 existing as (
 
     -- a join, not IN: DuckDB filters the scan with the candidates' keys while reading (0.6 s
-    -- vs 1.9 s at 20 M rows) but still reads the whole table (docs/performance.md)
+    -- vs 1.9 s at 20 M rows); the literal time bound skips the older row groups
     select this.*
     from {{ this }} as this
     inner join (select distinct contact_id from candidates) as candidate_keys
         on this.contact_id = candidate_keys.contact_id
+    {%- if not full_campaigns %}
+    where {{ at_or_after('this.started_at', earliest_start) }}
+    {%- endif %}
 
 )
 
@@ -230,7 +249,7 @@ select
     {{ contact_flag_columns() }},
     {{ follow_up_full_bookkeeping_columns() }}
 from sequenced
--- clustered on the key (incremental lookups by key skip most of the table)
-order by contact_id
+{#- No ORDER BY: the rows come out in int_contacts' order, contact id (sequenced_contacts), so
+    the nightly lookups by id and by start time skip most row groups. -#}
 
 {%- endif %}
