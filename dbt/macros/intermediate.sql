@@ -35,7 +35,7 @@
     incremental path). ref() is only called in the branch of the table concerned: a ref
     registers a dependency when the model is parsed. `rows` (optional): the relation being
     checked, to bound the contact lookup to its contact_id range. -#}
-{% macro landing_reference_checks(table_name, rows=none, since=none) %}
+{% macro landing_reference_checks(table_name, rows=none, since=none, known_rows=none) %}
     {%- set joins = [] -%}
     {%- set rules = [] -%}
     {%- set new_keys = [] -%}
@@ -67,7 +67,9 @@
     {%- endif -%}
     {%- if table_name == 'surveys' -%}
         {%- set bound = '' -%}
-        {%- if rows is not none -%}
+        {%- if known_rows is not none -%}
+            {%- set bound = ' where ' ~ literal_range_filter('contact_id', 'contact_id', known_rows) -%}
+        {%- elif rows is not none -%}
             {%- set bound = ' where contact_id >= (select min(contact_id) from ' ~ rows ~ ') and contact_id <= (select max(contact_id) from ' ~ rows ~ ')' -%}
         {%- endif -%}
         {%- do joins.append({
@@ -120,13 +122,20 @@
     that are valid, with _content_hash and _reject_column / _reject_reason / _check_stage set
     for rows rejected by reference or duplicate-key checks (NULL when accepted). The duplicate
     check looks at every valid row of the same key and delivery, whatever its references.
+    bound_lookups: bound the lookups of referenced rows (contacts) by the range of `rows`
+    (true: scalar subqueries), or by that of a relation readable when the model runs (its
+    SQL text: literal bounds, see literal_range_filter), which must cover `rows`' references.
     part: 'all', or only the rows of keys that occur once ('single') or more than once
     ('repeated') in `rows`; repeated_keys: a relation holding repeated_landing_keys(rows)
     (computed here when not given). -#}
 {% macro checked_landing_rows(table_name, rows, bound_lookups=false, part='all', repeated_keys=none) %}
     {%- set columns = contract_column_names(table_name) -%}
     {%- set key = natural_key(table_name) -%}
-    {%- set checks = landing_reference_checks(table_name, rows='valid_rows' if bound_lookups else none, since=-1) -%}
+    {%- if bound_lookups is string -%}
+        {%- set checks = landing_reference_checks(table_name, since=-1, known_rows=bound_lookups) -%}
+    {%- else -%}
+        {%- set checks = landing_reference_checks(table_name, rows='valid_rows' if bound_lookups else none, since=-1) -%}
+    {%- endif -%}
     {%- set qualified_columns = [] -%}
     {%- for column in columns -%}{%- do qualified_columns.append('r.' ~ column) -%}{%- endfor -%}
     {%- set branches = ['single', 'repeated'] if part == 'all' else [part] -%}
@@ -142,7 +151,7 @@
     ),
     {%- endif %}
 
-    {%- if bound_lookups %}
+    {%- if bound_lookups is sameas true %}
 
     valid_rows as (
 
@@ -264,6 +273,30 @@
 {% endmacro %}
 
 
+{#- The staging rows of the deliveries in (watermark, upto], as SQL text readable when the
+    model runs (for literal bounds on their keys or references). -#}
+{% macro new_delivery_rows(table_name, watermark, upto) -%}
+    {{ return('(select * from ' ~ ref('stg_' ~ table_name) ~ ' where _delivery_id > ' ~ watermark ~ ' and _delivery_id <= ' ~ upto ~ ')') }}
+{%- endmacro %}
+
+
+{#- bound_lookups for checking the candidates of landing_candidate_ctes: a relation readable
+    when the model runs that covers the candidates' references (the new deliveries, plus the
+    new contacts whose rows are rescanned), or true (scalar subqueries) when rows are rescanned
+    for another new key (a question, an advisor...: any contact may be referenced then). -#}
+{% macro candidate_lookup_bounds(table_name, watermark, upto, active) %}
+    {%- if active | rejectattr('column', 'equalto', 'contact_id') | list -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set delivered = new_delivery_rows(table_name, watermark, upto) -%}
+    {%- set new_contacts = active | selectattr('column', 'equalto', 'contact_id') | list -%}
+    {%- if new_contacts -%}
+        {{ return('(select contact_id from ' ~ delivered ~ ' as delivered union all select new_key from (' ~ new_contacts[0].relation ~ ') as new_contacts)') }}
+    {%- endif -%}
+    {{ return(delivered) }}
+{% endmacro %}
+
+
 {% macro landing_candidate_ctes(table_name, watermark, upto, since, existing=none, active=none) %}
     {%- set key = natural_key(table_name) -%}
     {%- set active = active if active is not none else active_new_keys(table_name, since) -%}
@@ -279,9 +312,7 @@ new_rows as (
 ),
     {%- if active %}
 
-rescan_hits as (
-
-    -- earlier raw rows referencing a key that is new since the last run
+{%- set rescan_hits_sql -%}
     select distinct _delivery_id, {{ key[0] }} as _first_key
     from {{ raw_table }} as raw_rows
     where _delivery_id <= {{ watermark }}
@@ -293,6 +324,12 @@ rescan_hits as (
             {{ "or" if not loop.last }}
             {%- endfor %}
         )
+{%- endset %}
+
+rescan_hits as (
+
+    -- earlier raw rows referencing a key that is new since the last run
+{{ rescan_hits_sql }}
 
 ),
 
@@ -300,8 +337,7 @@ rescanned as (
 
     select staged.*
     from {{ ref('stg_' ~ table_name) }} as staged
-    where staged._delivery_id >= (select min(_delivery_id) from rescan_hits)
-        and staged._delivery_id <= (select max(_delivery_id) from rescan_hits)
+    where {{ literal_range_filter('staged._delivery_id', '_delivery_id', '(' ~ rescan_hits_sql ~ ')') }}
         and (staged._delivery_id, cast(staged.{{ key[0] }} as {{ dbt.type_string() }}))
             in (select _delivery_id, _first_key from rescan_hits)
 
@@ -453,10 +489,12 @@ order by {{ key | join(', ') }}
     {%- set watermark = state.delivery_watermark if state is not none and state.delivery_watermark is not none else 0 -%}
     {%- set consumer_state = incremental_state(prev_consumer) if prev_consumer else none -%}
     {%- set consumer_since = state_batch_literal(consumer_state) -%}
-    {%- set recheck_existing = (table_name == 'surveys') -%}
 
     {%- set upto = max_raw_delivery_id() -%}
     {%- set active = active_new_keys(table_name, since) -%}
+    {#- a current survey answer can only become rejected when its question's scale is
+        redelivered (contacts are never removed): recheck the current rows only then -#}
+    {%- set recheck_existing = table_name == 'surveys' and (active | selectattr('column', 'equalto', 'question') | list | length > 0) -%}
 
 with
 
@@ -464,7 +502,7 @@ with
 
 checked as (
 
-    {{ checked_landing_rows(table_name, 'candidates', bound_lookups=true) }}
+    {{ checked_landing_rows(table_name, 'candidates', bound_lookups=candidate_lookup_bounds(table_name, watermark, upto, active)) }}
 
 ),
 
@@ -503,7 +541,7 @@ existing as (
     {%- else %}
     -- no rescan (most nights): the touched keys are those of the new deliveries, whose key
     -- range is read when the model runs and written as literals (other row groups skipped)
-    where {{ literal_range_filter('current_rows.' ~ key[0], key[0], '(select ' ~ key[0] ~ ' from ' ~ ref('stg_' ~ table_name) ~ ' where _delivery_id > ' ~ watermark ~ ' and _delivery_id <= ' ~ upto ~ ')') }}
+    where {{ literal_range_filter('current_rows.' ~ key[0], key[0], new_delivery_rows(table_name, watermark, upto)) }}
     {%- endif %}
         and exists (
             select 1 from touched_keys

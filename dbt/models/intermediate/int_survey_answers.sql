@@ -28,17 +28,11 @@
 with
 
 {%- if is_incremental() and not questions_changed %}
-
-moved_contacts as (
-
-    select contact_id
-    from {{ ref('int_contact_flags') }}
-    where _batch_id > {{ since }} and _credit_batch_id > {{ since }}
-
-),
-
-surveys as (
-
+{#- The surveys to recompute, as SQL readable when the model runs: the lookups below are
+    bounded by their ids as literals (DuckDB skips row groups on literals, not on scalar
+    subqueries: docs/performance.md). -#}
+{%- set moved_contacts = '(select contact_id from ' ~ ref('int_contact_flags') ~ ' where _batch_id > ' ~ since ~ ' and _credit_batch_id > ' ~ since ~ ')' -%}
+{%- set recomputed_surveys -%}
     select * from {{ ref('int_surveys') }}
     where _batch_id > {{ since }}
 
@@ -46,9 +40,13 @@ surveys as (
 
     select surveys.*
     from {{ ref('int_surveys') }} as surveys
-    where surveys.contact_id >= (select min(contact_id) from moved_contacts)
-        and surveys.contact_id <= (select max(contact_id) from moved_contacts)
-        and surveys.contact_id in (select contact_id from moved_contacts)
+    where {{ literal_range_filter('surveys.contact_id', 'contact_id', moved_contacts) }}
+        and surveys.contact_id in (select contact_id from {{ moved_contacts }} as moved)
+{%- endset %}
+
+surveys as (
+
+    {{ recomputed_surveys }}
 
 ),
 
@@ -67,8 +65,7 @@ contacts as (
     select contact_id, advisor_id, campaign_id, activity_date
     from {{ ref('int_contact_flags') }}
     {%- if is_incremental() and not questions_changed %}
-    where contact_id >= (select min(contact_id) from surveys)
-        and contact_id <= (select max(contact_id) from surveys)
+    where {{ literal_range_filter('contact_id', 'contact_id', '(' ~ recomputed_surveys ~ ')') }}
     {%- endif %}
 
 ),
@@ -115,8 +112,7 @@ existing as (
     select this.*
     from {{ this }} as this
     {%- if not questions_changed %}
-    where this.survey_id >= (select min(survey_id) from answers)
-        and this.survey_id <= (select max(survey_id) from answers)
+    where {{ literal_range_filter('this.survey_id', 'survey_id', '(' ~ recomputed_surveys ~ ')') }}
         and this.survey_id in (select survey_id from answers)
     {%- endif %}
 

@@ -35,9 +35,11 @@ rejects as (
     from (
         {%- if is_incremental() %}
         with
-        {{ landing_candidate_ctes(table_name, watermark, upto, since) | indent(8) }}
+        {%- set active = active_new_keys(table_name, since) %}
+        {{ landing_candidate_ctes(table_name, watermark, upto, since, active=active) | indent(8) }}
         candidate_rows as (select * from candidates)
-        {{ rejected_landing_rows(table_name, 'candidate_rows', include_accepted=true, bound_lookups=true) | indent(8) }}
+        {{ rejected_landing_rows(table_name, 'candidate_rows', include_accepted=true,
+            bound_lookups=candidate_lookup_bounds(table_name, watermark, upto, active)) | indent(8) }}
         {%- else %}
         {{ rejected_landing_rows(table_name) | indent(8) }}
         {%- endif %}
