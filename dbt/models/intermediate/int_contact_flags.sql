@@ -97,7 +97,8 @@ seeds as (
 
 )
 {%- endset -%}
-{%- set max_window_hours = [var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] | max -%}
+{#- the three follow-up windows (fcr, repeat, attrition), in hours -#}
+{%- set window_lengths_hours = [var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] -%}
 {#- Every contact this run reads or rewrites (a whole-campaign recompute aside) started at or
     after the earliest of: a seed span's start, a changed contact's start (new or stored), a
     horizon move minus the longest window. Read when the model runs and written as a literal,
@@ -108,7 +109,7 @@ seeds as (
     select lower_at from seeds
     union all select started_at from changed
     union all select started_at from previous
-    union all select ' ~ dbt.dateadd('hour', -max_window_hours, 'lower_at') ~ ' from ' ~ horizon_moves_relation(state, settings) ~ ' as moves)') %}
+    union all select ' ~ dbt.dateadd('hour', -(window_lengths_hours | max), 'lower_at') ~ ' from ' ~ horizon_moves_relation(state, settings) ~ ' as moves)') %}
 
 with
 
@@ -186,7 +187,7 @@ matured as (
     where {{ at_or_after('this.started_at', earliest_start) }}
         and this.customer_id is not null
         and (
-            {%- for hours in [var('fcr_window_hours'), var('repeat_window_days') * 24, var('attrition_window_days') * 24] %}
+            {%- for hours in window_lengths_hours %}
             ({{ dbt.dateadd('hour', hours, 'this.started_at') }} > horizon_moves.lower_at
                 and {{ dbt.dateadd('hour', hours, 'this.started_at') }} <= horizon_moves.upper_at)
             {{ "or" if not loop.last }}
